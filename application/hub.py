@@ -1,0 +1,78 @@
+"""The hub's one event-sourced application: every aggregate, one ordered log.
+
+Its public methods are the use cases. Each command loads what it needs, lets the aggregates
+decide, and saves every changed aggregate in one atomic ``save()``. After a save the process's
+own projections catch up at once, so a revocation takes effect in this process before the
+command returns; other processes see it through their followers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import Recording
+from eventsourcing.utils import EnvType
+
+from application.authentication import Authenticator, KeyIndexProjection
+from application.key_commands import KeyCommands
+from application.key_registry import KeyRegistryProjection
+from application.memory_view import InMemoryDocumentView
+from application.ports import Clock, SecretBox, SecretDigester, ViewFactory
+from application.project_commands import ProjectCommands
+from application.project_registry import ProjectRegistryProjection
+from application.projections import Projection, ProjectionFollower, ProjectionSet, rebuild
+
+APPLICATION_NAME = "Hub"
+
+
+class Hub(KeyCommands, ProjectCommands, Application[UUID]):
+    name = APPLICATION_NAME
+
+    def __init__(
+        self,
+        env: EnvType | None,
+        *,
+        digester: SecretDigester,
+        box: SecretBox,
+        clock: Clock,
+        views: ViewFactory,
+        master_key: str | None,
+        poll_interval: float = 0.2,
+    ) -> None:
+        super().__init__(env)
+        self.digester = digester
+        self.box = box
+        self.clock = clock
+        self.views = views
+        self.key_index = InMemoryDocumentView(KeyIndexProjection.name)
+        self.authenticator = Authenticator(self.key_index, digester, clock, master_key)
+        self.persistent_projections: dict[str, Projection] = {
+            p.name: p for p in (KeyRegistryProjection(), ProjectRegistryProjection())
+        }
+        followers = [ProjectionFollower(self, KeyIndexProjection(), self.key_index, poll_interval)]
+        followers += [
+            ProjectionFollower(self, p, views.view(p.name), poll_interval)
+            for p in self.persistent_projections.values()
+        ]
+        self.projections = ProjectionSet(followers)
+        self.key_registry = self.projections.followers[KeyRegistryProjection.name].view
+        self.project_registry = self.projections.followers[ProjectRegistryProjection.name].view
+        # Security state must be current before the first request is authenticated.
+        self.projections.followers[KeyIndexProjection.name].catch_up()
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        recordings = super().save(*objs, **kwargs)
+        # Read-your-writes in this process: revocations bite before the command returns.
+        self.projections.catch_up()
+        return recordings
+
+    def rebuild_projection(self, name: str, progress: Any = None) -> int:
+        projection = self.persistent_projections[name]
+        return rebuild(self, projection, self.views.view(name), progress)
+
+    def close(self) -> None:
+        self.projections.stop()
+        self.views.close()
+        super().close()

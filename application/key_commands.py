@@ -1,0 +1,145 @@
+"""Use cases for API keys: issue, rotate, revoke, list."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from domain.api_key import (
+    KEY_ID_ALPHABET,
+    KEY_ID_LENGTH,
+    ApiKey,
+    KeyParts,
+    check_key_id,
+    check_label,
+)
+from domain.errors import InvalidValueError, KeyRevokedError, NotPermittedError
+from domain.principal import Principal
+from domain.scopes import Scope
+
+from application.dto import IssuedKey, KeyInfo
+from application.errors import ConflictError, NotFoundError
+from application.key_registry import registry_key
+
+if TYPE_CHECKING:
+    from application.hub import Hub
+
+
+def new_key_parts() -> KeyParts:
+    key_id = "".join(secrets.choice(KEY_ID_ALPHABET) for _ in range(KEY_ID_LENGTH))
+    return KeyParts(key_id, secrets.token_urlsafe(32))
+
+
+def key_status(doc: dict[str, Any], now: datetime) -> str:
+    if doc["status"] == "active" and doc["expires_at"] is not None:
+        if datetime.fromisoformat(doc["expires_at"]) <= now:
+            return "expired"
+    return str(doc["status"])
+
+
+class KeyCommands:
+    """Mixed into :class:`~application.hub.Hub`."""
+
+    def issue_key(
+        self: Hub,
+        principal: Principal,
+        project: str | None,
+        scope: str,
+        expires_at: datetime | None = None,
+        label: str = "",
+    ) -> IssuedKey:
+        level = Scope.parse(scope)
+        now = self.clock.now()
+        if expires_at is not None:
+            if expires_at.tzinfo is None:
+                raise InvalidValueError("expires_at must carry a timezone")
+            if expires_at <= now:
+                raise InvalidValueError("expires_at must be in the future")
+        principal.check_can_issue(project, level)
+        if project is not None:
+            self.require_live_project(project)
+        parts = new_key_parts()
+        key = ApiKey(
+            key_id=parts.key_id,
+            prefix=parts.public_prefix,
+            digest=self.digester.digest(parts.render()),
+            project=project,
+            scope=level.value,
+            expires_at=expires_at,
+            label=check_label(label),
+            actor=principal.actor,
+        )
+        self.save(key)
+        return IssuedKey(key=parts.render(), info=self.get_key(principal, parts.key_id))
+
+    def rotate_key(self: Hub, principal: Principal, key_id: str) -> IssuedKey:
+        key = self._load_key(principal, key_id)
+        parts = KeyParts(key.key_id, secrets.token_urlsafe(32))
+        key.rotate(self.digester.digest(parts.render()), principal.actor, self.clock.now())
+        self._save_key_change(key)
+        return IssuedKey(key=parts.render(), info=self.get_key(principal, key_id))
+
+    def revoke_key(self: Hub, principal: Principal, key_id: str, reason: str = "") -> KeyInfo:
+        key = self._load_key(principal, key_id)
+        key.revoke(principal.actor, reason)
+        self._save_key_change(key)
+        return self.get_key(principal, key_id)
+
+    def list_keys(self: Hub, principal: Principal) -> list[KeyInfo]:
+        principal.check_scope(Scope.ADMIN)
+        now = self.clock.now()
+        return [
+            _key_info(doc, now)
+            for doc in self.key_registry.all()
+            if principal.project is None or doc["project"] == principal.project
+        ]
+
+    def get_key(self: Hub, principal: Principal, key_id: str) -> KeyInfo:
+        doc = self.key_registry.get(registry_key(check_key_id(key_id)))
+        if doc is None:
+            raise NotFoundError("no such key")
+        try:
+            principal.check_can_manage_key_of(doc["project"])
+        except NotPermittedError:
+            # A key outside the caller's reach is reported as absent, not as forbidden.
+            raise NotFoundError("no such key") from None
+        return _key_info(doc, self.clock.now())
+
+    def _load_key(self: Hub, principal: Principal, key_id: str) -> ApiKey:
+        try:
+            key: ApiKey = self.repository.get(ApiKey.create_id(check_key_id(key_id)))
+        except AggregateNotFoundError:
+            raise NotFoundError("no such key") from None
+        try:
+            principal.check_can_manage_key_of(key.project)
+        except NotPermittedError:
+            raise NotFoundError("no such key") from None
+        return key
+
+    def _save_key_change(self: Hub, key: ApiKey) -> None:
+        try:
+            self.save(key)
+        except IntegrityError:
+            # Another command changed this key between our load and our save.
+            raise ConflictError("the key was changed concurrently; reload and retry") from None
+
+    def revoke_project_keys(self: Hub, project: str, actor: str) -> list[ApiKey]:
+        """The project's live keys, revoked (unsaved): retiring a site ends its keys."""
+        revoked = []
+        for doc in self.key_registry.all():
+            if doc["project"] == project and doc["status"] == "active":
+                key: ApiKey = self.repository.get(ApiKey.create_id(doc["key_id"]))
+                try:
+                    key.revoke(actor, "project retired")
+                except KeyRevokedError:
+                    continue
+                revoked.append(key)
+        return revoked
+
+
+def _key_info(doc: dict[str, Any], now: datetime) -> KeyInfo:
+    return KeyInfo(**{**doc, "status": key_status(doc, now)})

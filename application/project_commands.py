@@ -1,0 +1,146 @@
+"""Use cases for projects (managed sites): register, change credentials, retire, list.
+
+Credentials are sealed with the :class:`SecretBox` before the aggregate sees them; the sealing
+context binds each ciphertext to its project id and field.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from domain.errors import AliasTakenError
+from domain.principal import Principal
+from domain.project import Project, ProjectAlias, check_alias, check_wp_user
+
+from application.dto import ProjectInfo, SiteCredentials
+from application.errors import ConflictError, NotFoundError
+
+if TYPE_CHECKING:
+    from application.hub import Hub
+
+_FIELDS = ("wp_password", "wc_key", "wc_secret")
+
+
+def seal_context(project_id: UUID, field: str) -> str:
+    return f"project:{project_id}:{field}"
+
+
+class ProjectCommands:
+    """Mixed into :class:`~application.hub.Hub`."""
+
+    def register_project(
+        self: Hub,
+        principal: Principal,
+        alias: str,
+        base_url: str,
+        credentials: SiteCredentials,
+    ) -> ProjectInfo:
+        principal.check_can_manage_projects()
+        check_alias(alias)
+        check_wp_user(credentials.wp_user)
+        project_id = Project.create_id()
+        sealed = self._seal(project_id, credentials)
+        project = Project.register(
+            project_id=project_id,
+            alias=alias,
+            base_url=base_url,
+            wp_user=credentials.wp_user,
+            actor=principal.actor,
+            **sealed,
+        )
+        index = self._alias_index(alias)
+        if index is None:
+            index = ProjectAlias(alias=alias, project_id=project.id)
+        else:
+            index.reclaim(project.id)
+        try:
+            self.save(project, index)
+        except IntegrityError:
+            raise AliasTakenError(f"alias {alias!r} is in use") from None
+        return self.get_project(principal, alias)
+
+    def change_project_credentials(
+        self: Hub, principal: Principal, alias: str, credentials: SiteCredentials
+    ) -> ProjectInfo:
+        principal.check_can_manage_projects(alias)
+        project = self._load_project(alias)
+        project.change_credentials(
+            wp_user=credentials.wp_user,
+            actor=principal.actor,
+            **self._seal(project.id, credentials),
+        )
+        self._save_project_change(project)
+        return self.get_project(principal, alias)
+
+    def retire_project(self: Hub, principal: Principal, alias: str) -> ProjectInfo:
+        principal.check_can_manage_projects()
+        project = self._load_project(alias)
+        index = self._alias_index(alias)
+        assert index is not None  # a loaded project always has its index
+        project.retire(principal.actor)
+        index.release()
+        info = self.get_project(principal, alias)
+        self._save_project_change(project, index, *self.revoke_project_keys(alias, principal.actor))
+        return info.model_copy(update={"status": "retired"})
+
+    def list_projects(self: Hub, principal: Principal) -> list[ProjectInfo]:
+        principal.check_can_manage_projects(principal.project)
+        return [
+            ProjectInfo(**doc)
+            for doc in self.project_registry.all()
+            if doc["status"] == "active" and principal.covers_project(doc["alias"])
+        ]
+
+    def get_project(self: Hub, principal: Principal, alias: str) -> ProjectInfo:
+        principal.check_can_manage_projects(principal.project)
+        if not principal.covers_project(alias):
+            raise NotFoundError("no such project")
+        doc = self.project_registry.get(str(self._load_project(alias).id))
+        if doc is None:
+            raise NotFoundError("no such project")
+        return ProjectInfo(**doc)
+
+    def require_live_project(self: Hub, alias: str) -> None:
+        self._load_project(alias)
+
+    def project_credentials(self: Hub, alias: str) -> SiteCredentials:
+        """Open a project's credentials for a site call. Never returned by any API."""
+        project = self._load_project(alias)
+        opened = {
+            field: self.box.open(value, seal_context(project.id, field))
+            for field in _FIELDS
+            if (value := getattr(project, field)) is not None
+        }
+        return SiteCredentials(wp_user=project.wp_user, **opened)
+
+    def _seal(self: Hub, project_id: UUID, credentials: SiteCredentials) -> dict[str, Any]:
+        sealed: dict[str, str | None] = dict.fromkeys(_FIELDS)
+        for field in _FIELDS:
+            value = getattr(credentials, field)
+            if value is not None:
+                sealed[field] = self.box.seal(value, seal_context(project_id, field))
+        return sealed
+
+    def _alias_index(self: Hub, alias: str) -> ProjectAlias | None:
+        try:
+            index: ProjectAlias = self.repository.get(ProjectAlias.create_id(alias))
+        except AggregateNotFoundError:
+            return None
+        return index
+
+    def _load_project(self: Hub, alias: str) -> Project:
+        index = self._alias_index(alias)
+        if index is None or index.project_id is None:
+            raise NotFoundError("no such project")
+        project: Project = self.repository.get(index.project_id)
+        return project
+
+    def _save_project_change(self: Hub, *aggregates: Any) -> None:
+        try:
+            self.save(*aggregates)
+        except IntegrityError:
+            raise ConflictError("the project was changed concurrently; reload and retry") from None
