@@ -12,13 +12,12 @@ import hmac
 from datetime import datetime
 from typing import Any
 
-from domain.api_key import ApiKey, parse_key
-from domain.principal import MASTER, Principal, PrincipalKind
-from domain.scopes import Scope
-
 from application.memory_view import InMemoryDocumentView
 from application.ports import Clock, SecretDigester, ViewTransaction
 from application.projections import Projection, topics_of
+from domain.api_key import ApiKey, parse_key
+from domain.principal import MASTER, Principal, PrincipalKind
+from domain.scopes import Scope
 
 # Compared against when the key id is unknown, so that path costs what a known key costs.
 _DUMMY_DIGEST = "0" * 64

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
+from application.dto import IssuedKey, KeyInfo
+from application.errors import ConflictError, NotFoundError
+from application.hub_state import HubState
+from application.key_registry import registry_key
 from domain.api_key import (
     KEY_ID_ALPHABET,
     KEY_ID_LENGTH,
@@ -21,13 +25,6 @@ from domain.errors import InvalidValueError, KeyRevokedError, NotPermittedError
 from domain.principal import Principal
 from domain.scopes import Scope
 
-from application.dto import IssuedKey, KeyInfo
-from application.errors import ConflictError, NotFoundError
-from application.key_registry import registry_key
-
-if TYPE_CHECKING:
-    from application.hub import Hub
-
 
 def new_key_parts() -> KeyParts:
     key_id = "".join(secrets.choice(KEY_ID_ALPHABET) for _ in range(KEY_ID_LENGTH))
@@ -35,17 +32,17 @@ def new_key_parts() -> KeyParts:
 
 
 def key_status(doc: dict[str, Any], now: datetime) -> str:
-    if doc["status"] == "active" and doc["expires_at"] is not None:
-        if datetime.fromisoformat(doc["expires_at"]) <= now:
-            return "expired"
+    expires_at = doc["expires_at"]
+    if doc["status"] == "active" and expires_at and datetime.fromisoformat(expires_at) <= now:
+        return "expired"
     return str(doc["status"])
 
 
-class KeyCommands:
+class KeyCommands(HubState):
     """Mixed into :class:`~application.hub.Hub`."""
 
     def issue_key(
-        self: Hub,
+        self,
         principal: Principal,
         project: str | None,
         scope: str,
@@ -76,20 +73,20 @@ class KeyCommands:
         self.save(key)
         return IssuedKey(key=parts.render(), info=self.get_key(principal, parts.key_id))
 
-    def rotate_key(self: Hub, principal: Principal, key_id: str) -> IssuedKey:
+    def rotate_key(self, principal: Principal, key_id: str) -> IssuedKey:
         key = self._load_key(principal, key_id)
         parts = KeyParts(key.key_id, secrets.token_urlsafe(32))
         key.rotate(self.digester.digest(parts.render()), principal.actor, self.clock.now())
         self._save_key_change(key)
         return IssuedKey(key=parts.render(), info=self.get_key(principal, key_id))
 
-    def revoke_key(self: Hub, principal: Principal, key_id: str, reason: str = "") -> KeyInfo:
+    def revoke_key(self, principal: Principal, key_id: str, reason: str = "") -> KeyInfo:
         key = self._load_key(principal, key_id)
         key.revoke(principal.actor, reason)
         self._save_key_change(key)
         return self.get_key(principal, key_id)
 
-    def list_keys(self: Hub, principal: Principal) -> list[KeyInfo]:
+    def list_keys(self, principal: Principal) -> list[KeyInfo]:
         principal.check_scope(Scope.ADMIN)
         now = self.clock.now()
         return [
@@ -98,8 +95,8 @@ class KeyCommands:
             if principal.project is None or doc["project"] == principal.project
         ]
 
-    def get_key(self: Hub, principal: Principal, key_id: str) -> KeyInfo:
-        doc = self.key_registry.get(registry_key(check_key_id(key_id)))
+    def get_key(self, principal: Principal, key_id: str) -> KeyInfo:
+        doc = self.key_registry.get(registry_key(_known_form(key_id)))
         if doc is None:
             raise NotFoundError("no such key")
         try:
@@ -109,9 +106,9 @@ class KeyCommands:
             raise NotFoundError("no such key") from None
         return _key_info(doc, self.clock.now())
 
-    def _load_key(self: Hub, principal: Principal, key_id: str) -> ApiKey:
+    def _load_key(self, principal: Principal, key_id: str) -> ApiKey:
         try:
-            key: ApiKey = self.repository.get(ApiKey.create_id(check_key_id(key_id)))
+            key: ApiKey = self.repository.get(ApiKey.create_id(_known_form(key_id)))
         except AggregateNotFoundError:
             raise NotFoundError("no such key") from None
         try:
@@ -120,14 +117,14 @@ class KeyCommands:
             raise NotFoundError("no such key") from None
         return key
 
-    def _save_key_change(self: Hub, key: ApiKey) -> None:
+    def _save_key_change(self, key: ApiKey) -> None:
         try:
             self.save(key)
         except IntegrityError:
             # Another command changed this key between our load and our save.
             raise ConflictError("the key was changed concurrently; reload and retry") from None
 
-    def revoke_project_keys(self: Hub, project: str, actor: str) -> list[ApiKey]:
+    def revoke_project_keys(self, project: str, actor: str) -> list[ApiKey]:
         """The project's live keys, revoked (unsaved): retiring a site ends its keys."""
         revoked = []
         for doc in self.key_registry.all():
@@ -139,6 +136,14 @@ class KeyCommands:
                     continue
                 revoked.append(key)
         return revoked
+
+
+def _known_form(key_id: str) -> str:
+    """A malformed id names no key: the same answer as an unknown one."""
+    try:
+        return check_key_id(key_id)
+    except InvalidValueError:
+        raise NotFoundError("no such key") from None
 
 
 def _key_info(doc: dict[str, Any], now: datetime) -> KeyInfo:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from domain.api_key import ApiKey
-
 from application.ports import ViewTransaction
 from application.projections import Projection
+from domain.api_key import ApiKey
 
 
 def iso(moment: datetime | None) -> str | None:

@@ -17,10 +17,7 @@ class _Tx:
         self.position: int | None = None
 
     def get(self, key: str) -> Document | None:
-        if key in self._changes:
-            doc = self._changes[key]
-        else:
-            doc = self._docs.get(key)
+        doc = self._changes[key] if key in self._changes else self._docs.get(key)
         return copy.deepcopy(doc) if doc is not None else None
 
     def put(self, key: str, doc: Document) -> None:

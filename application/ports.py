@@ -99,5 +99,5 @@ class ViewFactory(Protocol):
     def close(self) -> None: ...
 
 
-class PositionConflict(Exception):
+class PositionConflict(Exception):  # noqa: N818 - a signal, not a failure
     """The view already holds this position (a duplicate or concurrent delivery)."""

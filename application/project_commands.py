@@ -6,21 +6,18 @@ context binds each ciphertext to its project id and field.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
+from application.dto import ProjectInfo, SiteCredentials
+from application.errors import ConflictError, NotFoundError
+from application.hub_state import HubState
 from domain.errors import AliasTakenError
 from domain.principal import Principal
 from domain.project import Project, ProjectAlias, check_alias, check_wp_user
-
-from application.dto import ProjectInfo, SiteCredentials
-from application.errors import ConflictError, NotFoundError
-
-if TYPE_CHECKING:
-    from application.hub import Hub
 
 _FIELDS = ("wp_password", "wc_key", "wc_secret")
 
@@ -29,11 +26,11 @@ def seal_context(project_id: UUID, field: str) -> str:
     return f"project:{project_id}:{field}"
 
 
-class ProjectCommands:
+class ProjectCommands(HubState):
     """Mixed into :class:`~application.hub.Hub`."""
 
     def register_project(
-        self: Hub,
+        self,
         principal: Principal,
         alias: str,
         base_url: str,
@@ -64,7 +61,7 @@ class ProjectCommands:
         return self.get_project(principal, alias)
 
     def change_project_credentials(
-        self: Hub, principal: Principal, alias: str, credentials: SiteCredentials
+        self, principal: Principal, alias: str, credentials: SiteCredentials
     ) -> ProjectInfo:
         principal.check_can_manage_projects(alias)
         project = self._load_project(alias)
@@ -76,18 +73,19 @@ class ProjectCommands:
         self._save_project_change(project)
         return self.get_project(principal, alias)
 
-    def retire_project(self: Hub, principal: Principal, alias: str) -> ProjectInfo:
+    def retire_project(self, principal: Principal, alias: str) -> ProjectInfo:
         principal.check_can_manage_projects()
         project = self._load_project(alias)
         index = self._alias_index(alias)
-        assert index is not None  # a loaded project always has its index
+        if index is None:  # pragma: no cover - a loaded project always has its index
+            raise NotFoundError("no such project")
         project.retire(principal.actor)
         index.release()
         info = self.get_project(principal, alias)
         self._save_project_change(project, index, *self.revoke_project_keys(alias, principal.actor))
         return info.model_copy(update={"status": "retired"})
 
-    def list_projects(self: Hub, principal: Principal) -> list[ProjectInfo]:
+    def list_projects(self, principal: Principal) -> list[ProjectInfo]:
         principal.check_can_manage_projects(principal.project)
         return [
             ProjectInfo(**doc)
@@ -95,7 +93,7 @@ class ProjectCommands:
             if doc["status"] == "active" and principal.covers_project(doc["alias"])
         ]
 
-    def get_project(self: Hub, principal: Principal, alias: str) -> ProjectInfo:
+    def get_project(self, principal: Principal, alias: str) -> ProjectInfo:
         principal.check_can_manage_projects(principal.project)
         if not principal.covers_project(alias):
             raise NotFoundError("no such project")
@@ -104,10 +102,10 @@ class ProjectCommands:
             raise NotFoundError("no such project")
         return ProjectInfo(**doc)
 
-    def require_live_project(self: Hub, alias: str) -> None:
+    def require_live_project(self, alias: str) -> None:
         self._load_project(alias)
 
-    def project_credentials(self: Hub, alias: str) -> SiteCredentials:
+    def project_credentials(self, alias: str) -> SiteCredentials:
         """Open a project's credentials for a site call. Never returned by any API."""
         project = self._load_project(alias)
         opened = {
@@ -117,7 +115,7 @@ class ProjectCommands:
         }
         return SiteCredentials(wp_user=project.wp_user, **opened)
 
-    def _seal(self: Hub, project_id: UUID, credentials: SiteCredentials) -> dict[str, Any]:
+    def _seal(self, project_id: UUID, credentials: SiteCredentials) -> dict[str, Any]:
         sealed: dict[str, str | None] = dict.fromkeys(_FIELDS)
         for field in _FIELDS:
             value = getattr(credentials, field)
@@ -125,21 +123,21 @@ class ProjectCommands:
                 sealed[field] = self.box.seal(value, seal_context(project_id, field))
         return sealed
 
-    def _alias_index(self: Hub, alias: str) -> ProjectAlias | None:
+    def _alias_index(self, alias: str) -> ProjectAlias | None:
         try:
             index: ProjectAlias = self.repository.get(ProjectAlias.create_id(alias))
         except AggregateNotFoundError:
             return None
         return index
 
-    def _load_project(self: Hub, alias: str) -> Project:
+    def _load_project(self, alias: str) -> Project:
         index = self._alias_index(alias)
         if index is None or index.project_id is None:
             raise NotFoundError("no such project")
         project: Project = self.repository.get(index.project_id)
         return project
 
-    def _save_project_change(self: Hub, *aggregates: Any) -> None:
+    def _save_project_change(self, *aggregates: Any) -> None:
         try:
             self.save(*aggregates)
         except IntegrityError:

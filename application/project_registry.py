@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.project import Project
-
 from application.key_registry import iso
 from application.ports import ViewTransaction
 from application.projections import Projection, topics_of
+from domain.project import Project
 
 
 class ProjectRegistryProjection(Projection):

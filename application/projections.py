@@ -109,7 +109,9 @@ class ProjectionFollower:
         if self._thread is not None:
             return
         self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name=f"projection-{self.name}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, name=f"projection-{self.name}", daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:

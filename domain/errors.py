@@ -28,4 +28,8 @@ class NotPermittedError(DomainError):
 
 
 class InvalidValueError(DomainError, ValueError):
-    """A value does not have the form the domain requires."""
+    """A value does not have the form the domain requires; ``field`` names it when known."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field

@@ -7,13 +7,13 @@ and project; only the master key (or the local operator at the CLI) mints all-pr
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from domain.errors import NotPermittedError
 from domain.scopes import Scope
 
 
-class PrincipalKind(str, Enum):
+class PrincipalKind(StrEnum):
     MASTER = "master"
     API_KEY = "api_key"
     OPERATOR = "cli"  # the local operator, with access to the store itself

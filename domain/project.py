@@ -1,4 +1,5 @@
-"""The ``Project`` aggregate (a managed site) and the ``ProjectAlias`` index that keeps aliases unique.
+"""The ``Project`` aggregate (a managed site) and the ``ProjectAlias`` index that keeps
+aliases unique.
 
 Site credentials arrive here already sealed (AES-GCM, see the secrets ADR): the domain checks
 that every credential value has the sealed form, so a plaintext password cannot become event data
@@ -17,14 +18,18 @@ from domain.errors import AliasTakenError, InvalidValueError, ProjectRetiredErro
 
 SEALED_PREFIX = "sealed:v1:"
 _ALIAS_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
-_RESERVED_ALIASES = frozenset({"mcp", "system", "api", "health", "docs", "wordpress", "woocommerce"})
+_RESERVED_ALIASES = frozenset(
+    {"mcp", "system", "api", "health", "docs", "wordpress", "woocommerce"}
+)
 WP_USER_MAX = 60
 
 
 def check_alias(alias: str) -> str:
     if not _ALIAS_RE.match(alias) or alias in _RESERVED_ALIASES:
         raise InvalidValueError(
-            "alias must be 1-40 lowercase letters, digits or inner hyphens, and not a reserved word"
+            "alias must be 1-40 lowercase letters, digits or inner hyphens,"
+            " and not a reserved word",
+            "alias",
         )
     return alias
 
@@ -36,13 +41,17 @@ def check_base_url(url: str) -> str:
         parts = urlsplit(url.strip())
         port = parts.port  # raises ValueError on a malformed port
     except ValueError:
-        raise InvalidValueError("base URL is not a valid URL") from None
+        raise InvalidValueError("base URL is not a valid URL", "base_url") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InvalidValueError("base URL must be an http:// or https:// URL with a host")
+        raise InvalidValueError(
+            "base URL must be an http:// or https:// URL with a host", "base_url"
+        )
     if parts.username is not None or parts.password is not None or "@" in parts.netloc:
-        raise InvalidValueError("base URL must not carry credentials; give them separately")
+        raise InvalidValueError(
+            "base URL must not carry credentials; give them separately", "base_url"
+        )
     if parts.query or parts.fragment:
-        raise InvalidValueError("base URL must not have a query or fragment")
+        raise InvalidValueError("base URL must not have a query or fragment", "base_url")
     host = parts.hostname
     netloc = f"[{host}]" if ":" in host else host
     if port is not None:
@@ -59,11 +68,15 @@ def check_sealed(value: str) -> str:
 def check_wp_user(user: str) -> str:
     user = user.strip()
     if not user or len(user) > WP_USER_MAX or any(ord(c) < 32 for c in user):
-        raise InvalidValueError(f"WordPress user must be 1-{WP_USER_MAX} printable characters")
+        raise InvalidValueError(
+            f"WordPress user must be 1-{WP_USER_MAX} printable characters", "wp_user"
+        )
     return user
 
 
-def check_connection(wp_user: str, wp_password: str, wc_key: str | None, wc_secret: str | None) -> None:
+def check_connection(
+    wp_user: str, wp_password: str, wc_key: str | None, wc_secret: str | None
+) -> None:
     check_wp_user(wp_user)
     check_sealed(wp_password)
     if (wc_key is None) != (wc_secret is None):

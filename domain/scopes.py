@@ -6,12 +6,12 @@ OAuth grants and dashboard sessions, so "what may this credential do" has one an
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from domain.errors import InvalidValueError
 
 
-class Scope(str, Enum):
+class Scope(StrEnum):
     READ = "read"
     WRITE = "write"
     ADMIN = "admin"

@@ -22,10 +22,13 @@ class PostgresDsn:
     password: str
 
     def conninfo(self) -> str:
-        from psycopg.conninfo import make_conninfo
+        from psycopg.conninfo import make_conninfo  # noqa: PLC0415 - optional extra
 
         return make_conninfo(
-            host=self.host, port=self.port, dbname=self.dbname, user=self.user,
+            host=self.host,
+            port=self.port,
+            dbname=self.dbname,
+            user=self.user,
             password=self.password or None,
         )
 
@@ -50,8 +53,7 @@ def ensure_data_dir(settings: HubSettings) -> None:
 
 def event_store_env(settings: HubSettings) -> dict[str, str]:
     if settings.uses_postgres:
-        assert settings.database_url is not None
-        dsn = parse_postgres_url(settings.database_url.get_secret_value())
+        dsn = parse_postgres_url(settings.database_url_text)
         return {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
             "POSTGRES_HOST": dsn.host,

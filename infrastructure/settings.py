@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 MASTER_KEY_MIN_LENGTH = 32
@@ -65,7 +65,10 @@ class HubSettings(BaseSettings):
     log_level: str = "INFO"
 
     _split_lists = field_validator(
-        "trusted_proxies", "allowed_hosts", "allowed_origins", "encryption_keys_retired",
+        "trusted_proxies",
+        "allowed_hosts",
+        "allowed_origins",
+        "encryption_keys_retired",
         mode="before",
     )(_split)
 
@@ -85,9 +88,12 @@ class HubSettings(BaseSettings):
         return value.rstrip("/")
 
     @property
+    def database_url_text(self) -> str:
+        return self.database_url.get_secret_value() if self.database_url else ""
+
+    @property
     def uses_postgres(self) -> bool:
-        url = self.database_url.get_secret_value() if self.database_url else ""
-        return url.startswith(("postgresql://", "postgres://"))
+        return self.database_url_text.startswith(("postgresql://", "postgres://"))
 
     @property
     def sqlite_path(self) -> Path:
@@ -100,8 +106,6 @@ class HubSettings(BaseSettings):
 
 def load_settings(**overrides: object) -> HubSettings:
     """Read settings; a validation failure becomes a :class:`SettingsError` naming the field."""
-    from pydantic import ValidationError
-
     try:
         return HubSettings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:

@@ -150,7 +150,9 @@ class SQLiteViews:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             conn = sqlite3.connect(
-                self.path, isolation_level=None, check_same_thread=False,
+                self.path,
+                isolation_level=None,
+                check_same_thread=False,
                 timeout=self.busy_timeout_ms / 1000,
             )
             conn.execute("PRAGMA journal_mode=WAL")
@@ -204,7 +206,7 @@ class PostgresViews:
     """Views as tables in the event store's PostgreSQL database, through a connection pool."""
 
     def __init__(self, conninfo: str, prefix: str = "hub", pool_size: int = 4) -> None:
-        from psycopg_pool import ConnectionPool
+        from psycopg_pool import ConnectionPool  # noqa: PLC0415 - optional extra
 
         self.documents = f"{prefix}_view_documents"
         self.positions = f"{prefix}_view_positions"
@@ -214,9 +216,11 @@ class PostgresViews:
         self._views: dict[str, PostgresDocumentView] = {}
         self._lock = threading.Lock()
         with self.cursor(write=True) as cursor:
+            # Several processes may start at once; CREATE TABLE IF NOT EXISTS alone can race.
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self.documents,))
             cursor.execute(
-                f"CREATE TABLE IF NOT EXISTS {self.documents} (view text NOT NULL, key text NOT NULL,"
-                " doc jsonb NOT NULL, PRIMARY KEY (view, key))"
+                f"CREATE TABLE IF NOT EXISTS {self.documents} (view text NOT NULL,"
+                " key text NOT NULL, doc jsonb NOT NULL, PRIMARY KEY (view, key))"
             )
             cursor.execute(
                 f"CREATE TABLE IF NOT EXISTS {self.positions} (view text PRIMARY KEY,"

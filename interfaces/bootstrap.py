@@ -27,8 +27,7 @@ class Container:
 
 def build_views(settings: HubSettings) -> ViewFactory:
     if settings.uses_postgres:
-        assert settings.database_url is not None
-        dsn = parse_postgres_url(settings.database_url.get_secret_value())
+        dsn = parse_postgres_url(settings.database_url_text)
         return PostgresViews(dsn.conninfo())
     ensure_data_dir(settings)
     return SQLiteViews(settings.views_path)
