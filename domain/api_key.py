@@ -49,14 +49,14 @@ def public_prefix(key_id: str) -> str:
 
 def parse_key(value: str) -> KeyParts | None:
     """Split a presented key into id and secret, or None when it is not of our format."""
-    match = _KEY_RE.match(value)
+    match = _KEY_RE.fullmatch(value)
     if match is None:
         return None
     return KeyParts(match["key_id"], match["secret"])
 
 
 def check_key_id(key_id: str) -> str:
-    if not _KEY_ID_RE.match(key_id):
+    if not _KEY_ID_RE.fullmatch(key_id):
         raise InvalidValueError("malformed key id")
     return key_id
 

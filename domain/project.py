@@ -25,7 +25,7 @@ WP_USER_MAX = 60
 
 
 def check_alias(alias: str) -> str:
-    if not _ALIAS_RE.match(alias) or alias in _RESERVED_ALIASES:
+    if not _ALIAS_RE.fullmatch(alias) or alias in _RESERVED_ALIASES:
         raise InvalidValueError(
             "alias must be 1-40 lowercase letters, digits or inner hyphens,"
             " and not a reserved word",
@@ -37,11 +37,20 @@ def check_alias(alias: str) -> str:
 def check_base_url(url: str) -> str:
     """A site's base URL: http(s), a host, no credentials, query or fragment. Normalised
     without a trailing slash so that URLs built from it never double one."""
+    url = url.strip()
+    # urlsplit keeps spaces and most control characters (a NUL cannot even be stored in a
+    # PostgreSQL jsonb view) and silently drops tabs and newlines: refuse them all.
+    if any(ord(c) <= 32 or ord(c) == 127 for c in url):
+        raise InvalidValueError(
+            "base URL must not contain spaces or control characters", "base_url"
+        )
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(url)
         port = parts.port  # raises ValueError on a malformed port
     except ValueError:
         raise InvalidValueError("base URL is not a valid URL", "base_url") from None
+    if port == 0:
+        raise InvalidValueError("base URL port must be between 1 and 65535", "base_url")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidValueError(
             "base URL must be an http:// or https:// URL with a host", "base_url"
