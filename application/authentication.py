@@ -17,19 +17,46 @@ from application.ports import Clock, SecretDigester, ViewTransaction
 from application.projections import Projection, topics_of
 from domain.api_key import ApiKey, parse_key
 from domain.principal import MASTER, Principal, PrincipalKind
+from domain.project import ProjectAlias
 from domain.scopes import Scope
 
 # Compared against when the key id is unknown, so that path costs what a known key costs.
 _DUMMY_DIGEST = "0" * 64
 
 
+def _alias_doc(alias: str) -> str:
+    return f"alias:{alias}"
+
+
 class KeyIndexProjection(Projection):
-    """Key id -> digest, project, scope, expiry and revocation: what verification needs."""
+    """Key id -> digest, project, scope, expiry and revocation: what verification needs; and
+    alias -> the live project holding it, so that a project key works only while the very
+    project it was issued for is live (not a later project that reuses the alias)."""
 
     name = "key_index"
-    topics = topics_of(ApiKey.Issued, ApiKey.Rotated, ApiKey.Revoked)
+    topics = topics_of(
+        ApiKey.Issued,
+        ApiKey.Rotated,
+        ApiKey.Revoked,
+        ProjectAlias.Claimed,
+        ProjectAlias.Released,
+        ProjectAlias.Reclaimed,
+    )
 
     def apply(self, event: Any, tx: ViewTransaction) -> None:
+        if isinstance(event, ProjectAlias.Claimed):
+            tx.put(str(event.originator_id), {"alias": event.alias})
+            tx.put(_alias_doc(event.alias), {"project_id": event.project_id})
+            return
+        if isinstance(event, ProjectAlias.Reclaimed | ProjectAlias.Released):
+            link = tx.get(str(event.originator_id))
+            if link is None:
+                return
+            if isinstance(event, ProjectAlias.Reclaimed):
+                tx.put(_alias_doc(link["alias"]), {"project_id": event.project_id})
+            else:
+                tx.delete(_alias_doc(link["alias"]))
+            return
         if isinstance(event, ApiKey.Issued):
             tx.put(
                 event.key_id,
@@ -38,6 +65,7 @@ class KeyIndexProjection(Projection):
                     "project": event.project,
                     "scope": event.scope,
                     "expires_at": event.expires_at,
+                    "project_id": event.project_id,
                     "revoked": False,
                     "aggregate": str(event.originator_id),
                 },
@@ -87,4 +115,9 @@ class Authenticator:
         expires_at: datetime | None = doc["expires_at"]
         if expires_at is not None and self._clock.now() >= expires_at:
             return None
+        project = doc["project"]
+        if project is not None:
+            live = self._index.peek(_alias_doc(project))
+            if live is None or live["project_id"] != doc["project_id"]:
+                return None
         return Principal(PrincipalKind.API_KEY, parts.key_id, Scope(doc["scope"]), doc["project"])

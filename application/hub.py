@@ -8,12 +8,13 @@ command returns; other processes see it through their followers.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import Recording
-from eventsourcing.utils import EnvType
+from eventsourcing.utils import Environment, EnvType
 
 from application.authentication import Authenticator, KeyIndexProjection
 from application.key_commands import KeyCommands
@@ -25,6 +26,8 @@ from application.project_registry import ProjectRegistryProjection
 from application.projections import Projection, ProjectionFollower, ProjectionSet, rebuild
 
 APPLICATION_NAME = "Hub"
+
+log = logging.getLogger(__name__)
 
 
 class Hub(KeyCommands, ProjectCommands, Application[UUID]):
@@ -62,10 +65,24 @@ class Hub(KeyCommands, ProjectCommands, Application[UUID]):
         # Security state must be current before the first request is authenticated.
         self.projections.followers[KeyIndexProjection.name].catch_up()
 
+    def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
+        """Only the map we are given configures the store: a stray ``HUB_PERSISTENCE_MODULE``
+        or ``SQLITE_DBNAME`` in the process environment must not redirect the log."""
+        return Environment(name, dict(env or {}))
+
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
         recordings = super().save(*objs, **kwargs)
         # Read-your-writes in this process: revocations bite before the command returns.
-        self.projections.catch_up()
+        # The security index is in memory and cannot fail; a read model that fails to update
+        # must not turn a recorded command into an error — its follower retries.
+        self.projections.followers[KeyIndexProjection.name].catch_up()
+        for follower in self.projections.followers.values():
+            try:
+                follower.catch_up()
+            except Exception:
+                log.exception(
+                    "projection %s lags after a save; its follower retries", follower.name
+                )
         return recordings
 
     def rebuild_projection(self, name: str, progress: Any = None) -> int:

@@ -57,8 +57,7 @@ class KeyCommands(HubState):
             if expires_at <= now:
                 raise InvalidValueError("expires_at must be in the future")
         principal.check_can_issue(project, level)
-        if project is not None:
-            self.require_live_project(project)
+        project_id = self.live_project_id(project) if project is not None else None
         parts = new_key_parts()
         key = ApiKey(
             key_id=parts.key_id,
@@ -69,6 +68,7 @@ class KeyCommands(HubState):
             expires_at=expires_at,
             label=check_label(label),
             actor=principal.actor,
+            project_id=project_id,
         )
         self.save(key)
         return IssuedKey(key=parts.render(), info=self.get_key(principal, parts.key_id))

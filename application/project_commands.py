@@ -102,8 +102,8 @@ class ProjectCommands(HubState):
             raise NotFoundError("no such project")
         return ProjectInfo(**doc)
 
-    def require_live_project(self, alias: str) -> None:
-        self._load_project(alias)
+    def live_project_id(self, alias: str) -> UUID:
+        return self._load_project(alias).id
 
     def project_credentials(self, alias: str) -> SiteCredentials:
         """Open a project's credentials for a site call. Never returned by any API."""

@@ -76,6 +76,7 @@ class ProjectionFollower:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.last_error: BaseException | None = None
+        self._scanned = 0
 
     @property
     def name(self) -> str:
@@ -86,10 +87,19 @@ class ProjectionFollower:
         applied = 0
         with self._lock:
             while True:
+                top = self.app.recorder.max_notification_id() or 0
+                # A filtered projection's position stays at its last matching event; the
+                # cursor remembers how far this process has already looked, so that polls do
+                # not rescan the non-matching tail. Positions commit in order (ADR 5), so
+                # nothing can appear behind it later.
+                start = max(self.view.position(), self._scanned) + 1
+                if start > top:
+                    return applied
                 batch = self.app.recorder.select_notifications(
-                    start=self.view.position() + 1, limit=BATCH, topics=self.projection.topics
+                    start=start, limit=BATCH, stop=top, topics=self.projection.topics
                 )
                 if not batch:
+                    self._scanned = top
                     return applied
                 for notification in batch:
                     event = self.app.mapper.to_domain_event(notification)
@@ -101,6 +111,7 @@ class ProjectionFollower:
                         # view's position and go on from there.
                         break
                     applied += 1
+                    self._scanned = notification.id
 
     def wake(self) -> None:
         self._wake.set()
@@ -141,9 +152,11 @@ def rebuild(
 ) -> int:
     """Drop the view and replay the log into it, in one transaction; return the number of
     events applied. ``progress(position, end)`` reports how far the replay has come."""
-    end = app.recorder.max_notification_id() or 0
     applied = 0
     with view.rebuild() as tx:
+        # Read the end inside the transaction: any follower commit that this rebuild replaces
+        # happened before the transaction began, so its event is at or before ``end``.
+        end = app.recorder.max_notification_id() or 0
         for notification in read_log(app, 0, end, projection.topics):
             projection.apply(app.mapper.to_domain_event(notification), tx)
             applied += 1

@@ -80,6 +80,7 @@ class ApiKey(Aggregate):
         expires_at: datetime | None
         label: str
         actor: str
+        project_id: UUID | None
 
     class Rotated(Aggregate.Event):
         digest: str
@@ -104,11 +105,14 @@ class ApiKey(Aggregate):
         expires_at: datetime | None,
         label: str,
         actor: str,
+        project_id: UUID | None = None,
     ) -> None:
         self.key_id = key_id
         self.prefix = prefix
         self.digest = digest
         self.project = project
+        # The project's aggregate id: a later project under the same alias is another project.
+        self.project_id = project_id
         self.scope = Scope(scope)
         self.expires_at = expires_at
         self.label = label
