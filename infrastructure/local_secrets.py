@@ -30,7 +30,9 @@ class ResolvedSecrets:
 
 
 def _read_or_create(path: Path, make: str) -> tuple[str, bool]:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # The data directory first: mkdir(parents=True) gives parents the umask's default mode.
+    path.parent.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.parent.mkdir(exist_ok=True, mode=0o700)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
