@@ -18,6 +18,7 @@ from domain.errors import DomainError
 from infrastructure.crypto import CryptoError
 from infrastructure.settings import SettingsError
 from interfaces.cli.context import CliError, CliState, ConfigError, describe_settings_error
+from interfaces.cli.doctor import doctor
 from interfaces.cli.keys import keys
 from interfaces.cli.projections import projections
 from interfaces.cli.projects import projects
@@ -58,6 +59,7 @@ def cli(ctx: click.Context, data_dir: Path | None) -> None:
 cli.add_command(keys)
 cli.add_command(projects)
 cli.add_command(projections)
+cli.add_command(doctor)
 
 
 def main() -> None:
