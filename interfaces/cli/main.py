@@ -22,6 +22,7 @@ from interfaces.cli.doctor import doctor
 from interfaces.cli.keys import keys
 from interfaces.cli.projections import projections
 from interfaces.cli.projects import projects
+from interfaces.cli.serve import serve
 
 
 class HubGroup(click.Group):
@@ -56,6 +57,7 @@ def cli(ctx: click.Context, data_dir: Path | None) -> None:
     ctx.call_on_close(state.close)
 
 
+cli.add_command(serve)
 cli.add_command(keys)
 cli.add_command(projects)
 cli.add_command(projections)
