@@ -11,6 +11,7 @@ import contextlib
 import logging
 import signal
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Generator
@@ -145,10 +146,14 @@ def _announce_master_key(container: Container) -> None:
     rule = "=" * 72
     click.echo(rule)
     click.echo("DEVELOPMENT SETUP: MASTER_API_KEY is not set, so a master key was generated.")
-    click.echo("It is shown this once (on standard output, not through logging); store it now:")
-    click.echo("")
-    click.echo(f"    {secrets.master_key}")
-    click.echo("")
+    if sys.stdout.isatty():
+        click.echo("It is shown this once (on the terminal, never through logging); store it now:")
+        click.echo("")
+        click.echo(f"    {secrets.master_key}")
+        click.echo("")
+    else:
+        # Standard output is a file, a pipe or a journal: a log. The key stays in its file.
+        click.echo("Standard output is not a terminal, so the key is not printed here.")
     click.echo(f"It is stored (mode 0600) in {path}.")
     click.echo("For production set MASTER_API_KEY (32+ random characters); run `mcphub doctor`.")
     click.echo(rule)
