@@ -108,3 +108,70 @@ def test_secrets_never_reach_the_store_logs_listings_or_responses(server: Server
     # The check can fail: the sealed password really is in the store, just not in clear.
     assert b"sealed:v1:" in b"".join(store.values())
     assert leaks([WP_PASSWORD], {"probe": f"x{WP_PASSWORD.replace(' ', '')}x".encode()})
+
+
+def test_secrets_never_reach_postgresql_rows_or_api_responses(
+    postgres_url: str, postgres_schema: str, tmp_path: Path
+) -> None:
+    import psycopg
+    from fastapi.testclient import TestClient
+
+    from infrastructure.local_secrets import ResolvedSecrets
+    from interfaces.bootstrap import Container
+    from interfaces.http.app import create_app
+    from tests.contract.backends import MASTER_KEY, PostgresBackend
+
+    backend = PostgresBackend(postgres_url, postgres_schema, tmp_path / "data")
+    hub = backend.hub()
+    container = Container(
+        settings=backend.settings,
+        secrets=ResolvedSecrets(MASTER_KEY, "", [], "", ""),
+        hub=hub,
+    )
+    master = {"Authorization": f"Bearer {MASTER_KEY}"}
+    responses: dict[str, bytes] = {}
+    try:
+        with TestClient(create_app(container)) as client:
+            admin = client.post(
+                "/api/v1/keys", json={"all_projects": True, "scope": "admin"}, headers=master
+            ).json()["key"]
+            auth = {"Authorization": f"Bearer {admin}"}
+            site = {
+                "alias": "shop",
+                "base_url": "https://shop.example.com",
+                "wordpress": {"user": "editor", "application_password": WP_PASSWORD},
+                "woocommerce": {"consumer_key": WC_KEY, "consumer_secret": WC_SECRET},
+            }
+            responses["POST project"] = client.post(
+                "/api/v1/projects", json=site, headers=auth
+            ).content
+            project_key = client.post(
+                "/api/v1/keys", json={"project": "shop", "scope": "read"}, headers=auth
+            ).json()
+            rotated = client.post(
+                f"/api/v1/keys/{project_key['info']['key_id']}/rotate", headers=auth
+            ).json()["key"]
+            for path in ("/api/v1/keys", "/api/v1/projects", "/api/v1/projects/shop"):
+                responses[f"GET {path}"] = client.get(path, headers=auth).content
+        assert hub.project_credentials("shop").wc_secret == WC_SECRET
+    finally:
+        backend.close_all()
+
+    rows: dict[str, bytes] = {}
+    with psycopg.connect(postgres_url) as conn:
+        tables = conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
+            (postgres_schema,),
+        ).fetchall()
+        assert {"hub_events", "hub_view_documents"} <= {t[0] for t in tables}
+        for (table,) in tables:
+            dump = conn.execute(f'SELECT t::text FROM "{postgres_schema}"."{table}" t').fetchall()
+            rows[f"postgres:{table}"] = "\n".join(r[0] for r in dump).encode()
+    # Event payloads are stored as bytea: its text form is hex; decode it to search it.
+    with psycopg.connect(postgres_url) as conn:
+        state = conn.execute(f'SELECT state FROM "{postgres_schema}".hub_events').fetchall()
+    rows["postgres:hub_events.state"] = b"\n".join(bytes(r[0]) for r in state)
+    assert b"sealed:v1:" in rows["postgres:hub_events.state"]
+
+    secrets = [MASTER_KEY, WP_PASSWORD, WC_KEY, WC_SECRET, admin, project_key["key"], rotated]
+    assert leaks(secrets, {**rows, **{f"http:{k}": v for k, v in responses.items()}}) == []
