@@ -22,6 +22,8 @@ import click
 import uvicorn
 from uvicorn.logging import DefaultFormatter
 
+from infrastructure.instance_lock import InstanceLock
+from infrastructure.persistence import ensure_data_dir
 from infrastructure.settings import MASTER_KEY_MIN_LENGTH, HubSettings
 from interfaces.bootstrap import Container
 from interfaces.cli.context import CliError, CliState, ConfigError, pass_state
@@ -179,6 +181,18 @@ def _announce_listening(settings: HubSettings, host: str, port: int) -> None:
     click.echo("Stop with Ctrl+C or SIGTERM.")
 
 
+def _single_instance(settings: HubSettings) -> InstanceLock:
+    """On SQLite one server process owns the data directory (PostgreSQL allows several)."""
+    ensure_data_dir(settings)
+    lock = InstanceLock(settings.data_dir / "serve.lock")
+    if not settings.uses_postgres and not lock.acquire():
+        raise CliError(
+            f"another `mcphub serve` (pid {lock.holder()}) already serves {settings.data_dir}; "
+            "the embedded SQLite mode runs one server process — use PostgreSQL for several"
+        )
+    return lock
+
+
 @click.command()
 @click.option("--host", default=None, help="Interface to listen on (default: HOST, 127.0.0.1).")
 @click.option(
@@ -194,6 +208,8 @@ def serve(state: CliState, host: str | None, port: int | None) -> None:
     host = settings.host if host is None else host
     port = settings.port if port is None else port
     level = _log_level(settings)
+    lock = _single_instance(settings)
+    click.get_current_context().call_on_close(lock.release)
     container = state.container(settings, announce=False)
     _check_master_key(container)
 

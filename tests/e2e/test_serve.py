@@ -102,3 +102,11 @@ def test_a_generated_master_key_is_not_printed_when_output_is_not_a_terminal(
     output = server.output(1)
     assert generated not in output
     assert str(server.data_dir / "secrets" / "master_api_key") in output
+
+
+def test_a_second_server_on_the_same_embedded_store_is_refused(server: Server) -> None:
+    server.start()
+    output = cli(server.env, "serve", "--port", "0", check=False)
+    assert "already serves" in output
+    assert "Traceback" not in output
+    assert request(f"{server.url}/health").status == 200
