@@ -15,11 +15,13 @@ from eventsourcing.persistence import IntegrityError
 from application.dto import ProjectInfo, SiteCredentials
 from application.errors import ConflictError, NotFoundError
 from application.hub_state import HubState
-from domain.errors import AliasTakenError
+from domain.errors import AliasTakenError, InvalidValueError
 from domain.principal import Principal
 from domain.project import Project, ProjectAlias, check_alias, check_wp_user
+from domain.text import is_clean_text
 
 _FIELDS = ("wp_password", "wc_key", "wc_secret")
+SECRET_MAX = 500
 
 
 def seal_context(project_id: UUID, field: str) -> str:
@@ -120,6 +122,10 @@ class ProjectCommands(HubState):
         for field in _FIELDS:
             value = getattr(credentials, field)
             if value is not None:
+                if not value or len(value) > SECRET_MAX or not is_clean_text(value):
+                    raise InvalidValueError(
+                        f"{field} must be 1-{SECRET_MAX} printable characters", field
+                    )
                 sealed[field] = self.box.seal(value, seal_context(project_id, field))
         return sealed
 

@@ -77,6 +77,7 @@ class ProjectionFollower:
         self._thread: threading.Thread | None = None
         self.last_error: BaseException | None = None
         self._scanned = 0
+        self._seen_position = 0
 
     @property
     def name(self) -> str:
@@ -92,7 +93,12 @@ class ProjectionFollower:
                 # cursor remembers how far this process has already looked, so that polls do
                 # not rescan the non-matching tail. Positions commit in order (ADR 5), so
                 # nothing can appear behind it later.
-                start = max(self.view.position(), self._scanned) + 1
+                position = self.view.position()
+                if position < self._seen_position:
+                    # The view went back (emptied or restored outside a rebuild): rescan.
+                    self._scanned = position
+                self._seen_position = position
+                start = max(position, self._scanned) + 1
                 if start > top:
                     return applied
                 batch = self.app.recorder.select_notifications(

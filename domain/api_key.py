@@ -16,6 +16,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.errors import InvalidValueError, KeyExpiredError, KeyRevokedError
 from domain.scopes import Scope
+from domain.text import is_clean_text
 
 KEY_PREFIX = "mcphub_"
 KEY_ID_LENGTH = 12
@@ -27,6 +28,7 @@ _KEY_RE = re.compile(
 )
 _KEY_ID_RE = re.compile(rf"^[{KEY_ID_ALPHABET}]{{{KEY_ID_LENGTH}}}$")
 LABEL_MAX = 200
+REASON_MAX = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +65,15 @@ def check_key_id(key_id: str) -> str:
 
 def check_label(label: str) -> str:
     label = label.strip()
-    if len(label) > LABEL_MAX or any(ord(c) < 32 for c in label):
-        raise InvalidValueError(f"label must be at most {LABEL_MAX} printable characters")
+    if len(label) > LABEL_MAX or not is_clean_text(label):
+        raise InvalidValueError(f"label must be at most {LABEL_MAX} printable characters", "label")
     return label
+
+
+def tidy_reason(reason: str) -> str:
+    """A revocation must never fail on its note: keep it short and storable."""
+    kept = "".join(c if is_clean_text(c) else "\ufffd" for c in reason.strip())
+    return kept[:REASON_MAX]
 
 
 class ApiKey(Aggregate):
@@ -140,7 +148,7 @@ class ApiKey(Aggregate):
     def revoke(self, actor: str, reason: str = "") -> None:
         if self.is_revoked:
             raise KeyRevokedError("the key is already revoked")
-        self._revoked(actor=actor, reason=reason[:200])
+        self._revoked(actor=actor, reason=tidy_reason(reason))
 
     @event(Revoked)
     def _revoked(self, actor: str, reason: str) -> None:

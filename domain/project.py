@@ -15,6 +15,7 @@ from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import AliasTakenError, InvalidValueError, ProjectRetiredError
+from domain.text import is_clean_text
 
 SEALED_PREFIX = "sealed:v1:"
 _ALIAS_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
@@ -40,7 +41,7 @@ def check_base_url(url: str) -> str:
     url = url.strip()
     # urlsplit keeps spaces and most control characters (a NUL cannot even be stored in a
     # PostgreSQL jsonb view) and silently drops tabs and newlines: refuse them all.
-    if any(ord(c) <= 32 or ord(c) == 127 for c in url):
+    if " " in url or not is_clean_text(url):
         raise InvalidValueError(
             "base URL must not contain spaces or control characters", "base_url"
         )
@@ -76,7 +77,7 @@ def check_sealed(value: str) -> str:
 
 def check_wp_user(user: str) -> str:
     user = user.strip()
-    if not user or len(user) > WP_USER_MAX or any(ord(c) < 32 for c in user):
+    if not user or len(user) > WP_USER_MAX or not is_clean_text(user):
         raise InvalidValueError(
             f"WordPress user must be 1-{WP_USER_MAX} printable characters", "wp_user"
         )

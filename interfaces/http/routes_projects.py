@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from application.dto import ProjectInfo, SiteCredentials
 from application.hub import Hub
+from domain.errors import InvalidValueError
 from interfaces.http.auth import Admin
 from interfaces.http.errors import ERROR_RESPONSES
 
@@ -57,6 +61,24 @@ class ProjectCreate(Connection):
     base_url: str = Field(min_length=1, max_length=2000)
 
 
+# Domain field names -> the names a client sent them under.
+_API_FIELDS = {
+    "wp_user": "wordpress.user",
+    "wp_password": "wordpress.application_password",
+    "wc_key": "woocommerce.consumer_key",
+    "wc_secret": "woocommerce.consumer_secret",
+}
+
+
+@contextmanager
+def _api_field_names() -> Iterator[None]:
+    try:
+        yield
+    except InvalidValueError as error:
+        error.field = _API_FIELDS.get(error.field or "", error.field)
+        raise
+
+
 def _hub(request: Request) -> Hub:
     hub: Hub = request.app.state.container.hub
     return hub
@@ -69,7 +91,8 @@ def list_projects(request: Request, who: Admin) -> list[ProjectInfo]:
 
 @router.post("", status_code=201, summary="Register a project (a managed site)")
 def add_project(request: Request, body: ProjectCreate, who: Admin) -> ProjectInfo:
-    return _hub(request).register_project(who, body.alias, body.base_url, body.credentials())
+    with _api_field_names():
+        return _hub(request).register_project(who, body.alias, body.base_url, body.credentials())
 
 
 @router.get("/{alias}", summary="Show one project")
@@ -79,7 +102,8 @@ def get_project(request: Request, alias: str, who: Admin) -> ProjectInfo:
 
 @router.put("/{alias}/credentials", summary="Replace the project's site credentials")
 def set_credentials(request: Request, alias: str, body: Connection, who: Admin) -> ProjectInfo:
-    return _hub(request).change_project_credentials(who, alias, body.credentials())
+    with _api_field_names():
+        return _hub(request).change_project_credentials(who, alias, body.credentials())
 
 
 @router.delete("/{alias}", summary="Retire the project (its keys are revoked)")

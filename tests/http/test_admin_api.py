@@ -320,3 +320,41 @@ def test_the_openapi_document_describes_the_admin_api(client: TestClient) -> Non
     )
     assert "ErrorBody" in spec["components"]["schemas"]
     assert client.get("/docs").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/api/v1/keys", {"scope": "read", "all_projects": True, "label": "\ud800"}, "label"),
+        ("/api/v1/keys", {"scope": "read", "all_projects": True, "label": "a\x00b"}, "label"),
+        (
+            "/api/v1/projects",
+            {**SITE, "wordpress": {"user": "e", "application_password": "\udfff"}},
+            "wordpress.application_password",
+        ),
+        (
+            "/api/v1/projects",
+            {**SITE, "wordpress": {"user": "\ud800", "application_password": "p"}},
+            "wordpress.user",
+        ),
+        ("/api/v1/projects", {**SITE, "base_url": "https://x.example/\ud800"}, "base_url"),
+    ],
+)
+def test_unstorable_text_is_refused_as_bad_input_not_a_server_error(
+    client: TestClient,
+    master: dict[str, str],
+    container: Container,
+    path: str,
+    body: dict[str, Any],
+    field: str,
+) -> None:
+    import json
+
+    before = container.hub.recorder.max_notification_id()
+    raw = json.dumps(body)  # keeps lone surrogates as \\u escapes, as a client would send them
+    response = client.post(
+        path, content=raw, headers={**master, "Content-Type": "application/json"}
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["field"] == field
+    assert container.hub.recorder.max_notification_id() == before

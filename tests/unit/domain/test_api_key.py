@@ -193,3 +193,11 @@ def test_labels_are_trimmed_and_must_be_short_and_printable() -> None:
         check_label("x" * 201)
     with pytest.raises(InvalidValueError):
         check_label("evil\x00label")
+
+
+def test_a_revocation_reason_with_unstorable_characters_is_tidied_not_refused() -> None:
+    key = issue()
+    key.revoke(actor="master", reason="leaked\x00 in \ud800 logs")
+    reason = key.collect_events()[-1].reason
+    reason.encode("utf-8")
+    assert reason == "leaked\ufffd in \ufffd logs"
