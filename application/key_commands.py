@@ -12,7 +12,7 @@ from eventsourcing.persistence import IntegrityError
 from application.dto import IssuedKey, KeyInfo
 from application.errors import ConflictError, NotFoundError
 from application.hub_state import HubState
-from application.key_registry import registry_key
+from application.key_registry import iso, registry_key
 from domain.api_key import (
     KEY_ID_ALPHABET,
     KEY_ID_LENGTH,
@@ -71,20 +71,20 @@ class KeyCommands(HubState):
             project_id=project_id,
         )
         self.save(key)
-        return IssuedKey(key=parts.render(), info=self.get_key(principal, parts.key_id))
+        return IssuedKey(key=parts.render(), info=self.key_info_of(key))
 
     def rotate_key(self, principal: Principal, key_id: str) -> IssuedKey:
         key = self._load_key(principal, key_id)
         parts = KeyParts(key.key_id, secrets.token_urlsafe(32))
         key.rotate(self.digester.digest(parts.render()), principal.actor, self.clock.now())
         self._save_key_change(key)
-        return IssuedKey(key=parts.render(), info=self.get_key(principal, key_id))
+        return IssuedKey(key=parts.render(), info=self.key_info_of(key))
 
     def revoke_key(self, principal: Principal, key_id: str, reason: str = "") -> KeyInfo:
         key = self._load_key(principal, key_id)
         key.revoke(principal.actor, reason)
         self._save_key_change(key)
-        return self.get_key(principal, key_id)
+        return self.key_info_of(key)
 
     def list_keys(self, principal: Principal) -> list[KeyInfo]:
         principal.check_scope(Scope.ADMIN)
@@ -105,6 +105,30 @@ class KeyCommands(HubState):
             # A key outside the caller's reach is reported as absent, not as forbidden.
             raise NotFoundError("no such key") from None
         return _key_info(doc, self.clock.now())
+
+    def key_info_of(self, key: ApiKey) -> KeyInfo:
+        """A command's answer comes from the aggregate it just saved, not from a read model
+        that might lag: the one-time key must never be lost to a view that failed."""
+        now = self.clock.now()
+        status = "revoked" if key.is_revoked else "expired" if key.is_expired(now) else "active"
+        try:
+            doc = self.key_registry.get(registry_key(key.key_id))
+        except Exception:  # best effort: "last used" is the only thing the view adds
+            doc = None
+        return KeyInfo(
+            key_id=key.key_id,
+            prefix=key.prefix,
+            project=key.project,
+            scope=key.scope.value,
+            label=key.label,
+            status=status,
+            issued_by=key.issued_by,
+            created_at=iso(key.created_on),
+            expires_at=iso(key.expires_at),
+            rotated_at=iso(key.rotated_at),
+            revoked_at=iso(key.revoked_at),
+            last_used_at=doc["last_used_at"] if doc else None,
+        )
 
     def _load_key(self, principal: Principal, key_id: str) -> ApiKey:
         try:

@@ -15,6 +15,7 @@ from eventsourcing.persistence import IntegrityError
 from application.dto import ProjectInfo, SiteCredentials
 from application.errors import ConflictError, NotFoundError
 from application.hub_state import HubState
+from application.key_registry import iso
 from domain.errors import AliasTakenError, InvalidValueError
 from domain.principal import Principal
 from domain.project import Project, ProjectAlias, check_alias, check_wp_user
@@ -26,6 +27,20 @@ SECRET_MAX = 500
 
 def seal_context(project_id: UUID, field: str) -> str:
     return f"project:{project_id}:{field}"
+
+
+def project_info_of(project: Project) -> ProjectInfo:
+    """A command's answer, from the aggregate it just saved (never from a lagging view)."""
+    return ProjectInfo(
+        alias=project.alias,
+        base_url=project.base_url,
+        wp_user=project.wp_user,
+        has_woocommerce=project.has_woocommerce,
+        status="retired" if project.is_retired else "active",
+        created_at=iso(project.created_on),
+        credentials_changed_at=iso(project.credentials_changed_at),
+        registered_by=project.registered_by,
+    )
 
 
 class ProjectCommands(HubState):
@@ -60,7 +75,7 @@ class ProjectCommands(HubState):
             self.save(project, index)
         except IntegrityError:
             raise AliasTakenError(f"alias {alias!r} is in use") from None
-        return self.get_project(principal, alias)
+        return project_info_of(project)
 
     def change_project_credentials(
         self, principal: Principal, alias: str, credentials: SiteCredentials
@@ -73,7 +88,7 @@ class ProjectCommands(HubState):
             **self._seal(project.id, credentials),
         )
         self._save_project_change(project)
-        return self.get_project(principal, alias)
+        return project_info_of(project)
 
     def retire_project(self, principal: Principal, alias: str) -> ProjectInfo:
         principal.check_can_manage_projects()
@@ -83,9 +98,8 @@ class ProjectCommands(HubState):
             raise NotFoundError("no such project")
         project.retire(principal.actor)
         index.release()
-        info = self.get_project(principal, alias)
         self._save_project_change(project, index, *self.revoke_project_keys(alias, principal.actor))
-        return info.model_copy(update={"status": "retired"})
+        return project_info_of(project)
 
     def list_projects(self, principal: Principal) -> list[ProjectInfo]:
         principal.check_can_manage_projects(principal.project)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -94,9 +95,16 @@ class ApiKey(Aggregate):
         digest: str
         actor: str
 
+        def apply(self, aggregate: Any) -> None:
+            aggregate.digest = self.digest
+            aggregate.rotated_at = self.timestamp
+
     class Revoked(Aggregate.Event):
         actor: str
         reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.revoked_at = self.timestamp
 
     @staticmethod
     def create_id(key_id: str, **_: object) -> UUID:
@@ -125,7 +133,12 @@ class ApiKey(Aggregate):
         self.expires_at = expires_at
         self.label = label
         self.issued_by = actor
-        self.is_revoked = False
+        self.rotated_at: datetime | None = None
+        self.revoked_at: datetime | None = None
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
 
     def is_expired(self, now: datetime) -> bool:
         return self.expires_at is not None and now >= self.expires_at
@@ -139,17 +152,9 @@ class ApiKey(Aggregate):
     def rotate(self, digest: str, actor: str, now: datetime) -> None:
         """Give the key a new secret; its id, scope, project and expiry stay."""
         self.check_usable(now)
-        self._rotated(digest=digest, actor=actor)
-
-    @event(Rotated)
-    def _rotated(self, digest: str, actor: str) -> None:
-        self.digest = digest
+        self.trigger_event(self.Rotated, digest=digest, actor=actor)
 
     def revoke(self, actor: str, reason: str = "") -> None:
         if self.is_revoked:
             raise KeyRevokedError("the key is already revoked")
-        self._revoked(actor=actor, reason=tidy_reason(reason))
-
-    @event(Revoked)
-    def _revoked(self, actor: str, reason: str) -> None:
-        self.is_revoked = True
+        self.trigger_event(self.Revoked, actor=actor, reason=tidy_reason(reason))

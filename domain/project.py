@@ -9,6 +9,8 @@ by mistake.
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
@@ -115,6 +117,13 @@ class Project(Aggregate):
         wc_secret: str | None
         actor: str
 
+        def apply(self, aggregate: Any) -> None:
+            aggregate.wp_user = self.wp_user
+            aggregate.wp_password = self.wp_password
+            aggregate.wc_key = self.wc_key
+            aggregate.wc_secret = self.wc_secret
+            aggregate.credentials_changed_at = self.timestamp
+
     class Retired(Aggregate.Event):
         actor: str
 
@@ -140,6 +149,8 @@ class Project(Aggregate):
         self.wc_key = wc_key
         self.wc_secret = wc_secret
         self.is_retired = False
+        self.registered_by = actor
+        self.credentials_changed_at: datetime | None = None
 
     @classmethod
     def register(
@@ -182,27 +193,14 @@ class Project(Aggregate):
         if self.is_retired:
             raise ProjectRetiredError("the project is retired")
         check_connection(wp_user, wp_password, wc_key, wc_secret)
-        self._credentials_changed(
+        self.trigger_event(
+            self.CredentialsChanged,
             wp_user=wp_user.strip(),
             wp_password=wp_password,
             wc_key=wc_key,
             wc_secret=wc_secret,
             actor=actor,
         )
-
-    @event(CredentialsChanged)
-    def _credentials_changed(
-        self,
-        wp_user: str,
-        wp_password: str,
-        wc_key: str | None,
-        wc_secret: str | None,
-        actor: str,
-    ) -> None:
-        self.wp_user = wp_user
-        self.wp_password = wp_password
-        self.wc_key = wc_key
-        self.wc_secret = wc_secret
 
     def retire(self, actor: str) -> None:
         if self.is_retired:

@@ -88,7 +88,7 @@ class HubSettings(BaseSettings):
         text = value.get_secret_value().strip() if value is not None else ""
         if text and not text.startswith(("postgresql://", "postgres://")):
             raise ValueError("DATABASE_URL must be a postgresql:// URL (unset: SQLite)")
-        return value
+        return SecretStr(text) if text else None
 
     @field_validator("public_base_url")
     @classmethod
