@@ -1,0 +1,1 @@
+"""Tools as data: declarative specs compiled into closures at start-up (never ``exec``)."""
