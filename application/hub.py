@@ -17,6 +17,7 @@ from eventsourcing.persistence import Recording
 from eventsourcing.utils import Environment, EnvType
 
 from application.authentication import Authenticator, KeyIndexProjection
+from application.event_writer import GroupCommitWriter
 from application.key_commands import KeyCommands
 from application.key_registry import KeyRegistryProjection
 from application.memory_view import InMemoryDocumentView
@@ -24,6 +25,8 @@ from application.ports import Clock, SecretBox, SecretDigester, ViewFactory
 from application.project_commands import ProjectCommands
 from application.project_registry import ProjectRegistryProjection
 from application.projections import Projection, ProjectionFollower, ProjectionSet, rebuild
+from application.site_index import SiteDirectory, SiteIndexProjection
+from application.usage import UsageProjection
 
 APPLICATION_NAME = "Hub"
 
@@ -50,32 +53,51 @@ class Hub(KeyCommands, ProjectCommands, Application[UUID]):
         self.clock = clock
         self.views = views
         self.key_index = InMemoryDocumentView(KeyIndexProjection.name)
+        self.site_index = InMemoryDocumentView(SiteIndexProjection.name)
         self.authenticator = Authenticator(self.key_index, digester, clock, master_key)
+        self.sites = SiteDirectory(self.site_index, box)
         self.persistent_projections: dict[str, Projection] = {
-            p.name: p for p in (KeyRegistryProjection(), ProjectRegistryProjection())
+            p.name: p
+            for p in (KeyRegistryProjection(), ProjectRegistryProjection(), UsageProjection())
         }
-        followers = [ProjectionFollower(self, KeyIndexProjection(), self.key_index, poll_interval)]
-        followers += [
+        # In-memory indexes the hot path reads: rebuilt from the log at start, then followed.
+        self._hot = [
+            ProjectionFollower(self, KeyIndexProjection(), self.key_index, poll_interval),
+            ProjectionFollower(self, SiteIndexProjection(), self.site_index, poll_interval),
+        ]
+        followers = self._hot + [
             ProjectionFollower(self, p, views.view(p.name), poll_interval)
             for p in self.persistent_projections.values()
         ]
         self.projections = ProjectionSet(followers)
         self.key_registry = self.projections.followers[KeyRegistryProjection.name].view
         self.project_registry = self.projections.followers[ProjectRegistryProjection.name].view
+        self.usage = self.projections.followers[UsageProjection.name].view
+        self.writer = GroupCommitWriter(self.save_fast)
         # Security state must be current before the first request is authenticated.
-        self.projections.followers[KeyIndexProjection.name].catch_up()
+        for follower in self._hot:
+            follower.catch_up()
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
         """Only the map we are given configures the store: a stray ``HUB_PERSISTENCE_MODULE``
         or ``SQLITE_DBNAME`` in the process environment must not redirect the log."""
         return Environment(name, dict(env or {}))
 
-    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+    def save_fast(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """Record, bring the in-memory hot-path indexes up to date, and only wake the read
+        models (their followers catch up in the background). The tool-call path uses this."""
         recordings = super().save(*objs, **kwargs)
-        # Read-your-writes in this process: revocations bite before the command returns.
-        # The security index is in memory and cannot fail; a read model that fails to update
-        # must not turn a recorded command into an error — its follower retries.
-        self.projections.followers[KeyIndexProjection.name].catch_up()
+        for follower in self._hot:
+            follower.catch_up()
+        self.projections.wake()
+        return recordings
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """Record and settle every projection of this process (admin commands: read-your-writes).
+
+        Revocations bite before the command returns. A read model that fails to update must not
+        turn a recorded command into an error — its follower retries."""
+        recordings = self.save_fast(*objs, **kwargs)
         for follower in self.projections.followers.values():
             try:
                 follower.catch_up()
@@ -90,6 +112,7 @@ class Hub(KeyCommands, ProjectCommands, Application[UUID]):
         return rebuild(self, projection, self.views.view(name), progress)
 
     def close(self) -> None:
+        self.writer.stop()
         self.projections.stop()
         self.views.close()
         super().close()

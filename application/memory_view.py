@@ -47,9 +47,9 @@ class InMemoryDocumentView(DocumentView):
         self._lock = threading.Lock()
 
     @contextmanager
-    def transaction(self, position: int) -> Iterator[_Tx]:
+    def transaction(self, position: int, after: int | None = None) -> Iterator[_Tx]:
         with self._lock:
-            if position <= self._position:
+            if position <= self._position or (after is not None and after != self._position):
                 raise PositionConflict(f"{self.name} already at {self._position}")
             tx = _Tx(self._docs)
             yield tx

@@ -62,13 +62,17 @@ class DocumentView(ABC):
     ``transaction(position)`` first claims ``position`` — raising :class:`PositionConflict`,
     with nothing written, when the view already holds it or a later one — and then commits the
     document writes together with the new position. That is how a redelivered event, or one
-    processed concurrently elsewhere, is applied exactly once.
+    processed concurrently elsewhere, is applied exactly once. ``transaction(position,
+    after=p)`` claims a whole batch (p, position]: it succeeds only while the view still stands
+    exactly at ``p``, so no event of the batch can have been applied elsewhere meanwhile.
     """
 
     name: str
 
     @abstractmethod
-    def transaction(self, position: int) -> AbstractContextManager[ViewTransaction]: ...
+    def transaction(
+        self, position: int, after: int | None = None
+    ) -> AbstractContextManager[ViewTransaction]: ...
 
     @abstractmethod
     def rebuild(self) -> AbstractContextManager[RebuildTransaction]:

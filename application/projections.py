@@ -107,17 +107,18 @@ class ProjectionFollower:
                 if not batch:
                     self._scanned = top
                     return applied
-                for notification in batch:
-                    event = self.app.mapper.to_domain_event(notification)
-                    try:
-                        with self.view.transaction(notification.id) as tx:
+                events = [self.app.mapper.to_domain_event(n) for n in batch]
+                try:
+                    # One transaction for the batch, claimed from the position read above.
+                    with self.view.transaction(batch[-1].id, after=position) as tx:
+                        for event in events:
                             self.projection.apply(event, tx)
-                    except PositionConflict:
-                        # Applied elsewhere (another process, or a rebuild): re-read the
-                        # view's position and go on from there.
-                        break
-                    applied += 1
-                    self._scanned = notification.id
+                except PositionConflict:
+                    # Applied elsewhere (another process, or a rebuild) meanwhile: re-read
+                    # the view's position and go on from there.
+                    continue
+                applied += len(events)
+                self._scanned = batch[-1].id
 
     def wake(self) -> None:
         self._wake.set()
