@@ -28,6 +28,11 @@ _CLAIM = (
     "ON CONFLICT (view) DO UPDATE SET position = excluded.position "
     "WHERE {positions}.position < excluded.position RETURNING position"
 )
+_CLAIM_FROM = (
+    "INSERT INTO {positions} (view, position) VALUES (%s, %s) "
+    "ON CONFLICT (view) DO UPDATE SET position = excluded.position "
+    "WHERE {positions}.position = %s RETURNING position"
+)
 _SET_POSITION = (
     "INSERT INTO {positions} (view, position) VALUES (%s, %s) "
     "ON CONFLICT (view) DO UPDATE SET position = excluded.position"
@@ -91,9 +96,12 @@ class _SqlView(DocumentView):
         raise NotImplementedError
 
     @contextmanager
-    def transaction(self, position: int) -> Iterator[_SqlTx]:
+    def transaction(self, position: int, after: int | None = None) -> Iterator[_SqlTx]:
         with self._cursor(write=True) as cursor:
-            cursor.execute(self.sql(_CLAIM), (self.name, position))
+            if after is None:
+                cursor.execute(self.sql(_CLAIM), (self.name, position))
+            else:
+                cursor.execute(self.sql(_CLAIM_FROM), (self.name, position, after))
             if cursor.fetchone() is None:
                 raise PositionConflict(f"{self.name} already holds {position}")
             yield _SqlTx(self, cursor)
