@@ -116,9 +116,10 @@ def _http_runner(spec: ToolSpec, http: HttpMapping) -> Runner:
 
     async def run(ctx: ToolContext, arguments: Mapping[str, Any]) -> Any:
         request = build(arguments)
+        site = ctx.require_site()
         if http.paginate and arguments.get(ALL_PAGES):
-            return _listing(await ctx.gateway.call_all(ctx.site, request, max_pages=http.max_pages))
-        response = await ctx.gateway.call(ctx.site, request)
+            return _listing(await ctx.gateway.call_all(site, request, max_pages=http.max_pages))
+        response = await ctx.gateway.call(site, request)
         return _listing(response) if http.paginate else response.data
 
     return run

@@ -13,7 +13,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from application.sites import Api, SiteConnection, SiteGateway
+from application.sites import Api, SiteConnection, SiteError, SiteErrorKind, SiteGateway
+from domain.principal import Principal
 from domain.scopes import Scope
 
 Plugin = Literal["wordpress", "woocommerce", "system"]
@@ -53,10 +54,17 @@ class HttpMapping:
 
 @dataclass(frozen=True, slots=True)
 class ToolContext:
-    """What a handler may use: the site (opened credentials) and the gateway."""
+    """What a handler may use: the site (opened credentials; ``None`` for the hub's own
+    tools), the gateway, and the principal the call runs as."""
 
-    site: SiteConnection
+    site: SiteConnection | None
     gateway: SiteGateway
+    principal: Principal
+
+    def require_site(self) -> SiteConnection:
+        if self.site is None:
+            raise SiteError(SiteErrorKind.NOT_CONFIGURED, "this tool needs a site")
+        return self.site
 
 
 Handler = Callable[[ToolContext, Mapping[str, Any]], Awaitable[Any]]
