@@ -13,6 +13,8 @@ from functools import cache
 
 import pytest
 
+pytest_plugins = ("tests.support.wordpress",)
+
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
