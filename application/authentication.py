@@ -120,4 +120,6 @@ class Authenticator:
             live = self._index.peek(_alias_doc(project))
             if live is None or live["project_id"] != doc["project_id"]:
                 return None
-        return Principal(PrincipalKind.API_KEY, parts.key_id, Scope(doc["scope"]), doc["project"])
+        return Principal(
+            PrincipalKind.API_KEY, parts.key_id, Scope(doc["scope"]), project, expires_at
+        )

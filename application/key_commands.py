@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
@@ -24,6 +24,9 @@ from domain.api_key import (
 from domain.errors import InvalidValueError, KeyRevokedError, NotPermittedError
 from domain.principal import Principal
 from domain.scopes import Scope
+
+
+MAX_EXPIRY_YEAR = 9000
 
 
 def new_key_parts() -> KeyParts:
@@ -52,10 +55,12 @@ class KeyCommands(HubState):
         level = Scope.parse(scope)
         now = self.clock.now()
         if expires_at is not None:
-            if expires_at.tzinfo is None:
-                raise InvalidValueError("expires_at must carry a timezone")
+            expires_at = _utc(expires_at)
             if expires_at <= now:
-                raise InvalidValueError("expires_at must be in the future")
+                raise InvalidValueError("expires_at must be in the future", "expires_at")
+        if principal.expires_at is not None:
+            # A key never hands out more than it holds: a child cannot outlive its issuer.
+            expires_at = min(expires_at or principal.expires_at, principal.expires_at)
         principal.check_can_issue(project, level)
         project_id = self.live_project_id(project) if project is not None else None
         parts = new_key_parts()
@@ -160,6 +165,18 @@ class KeyCommands(HubState):
                     continue
                 revoked.append(key)
         return revoked
+
+
+def _utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise InvalidValueError("expires_at must carry a timezone", "expires_at")
+    try:
+        utc = moment.astimezone(UTC)
+    except OverflowError:
+        raise InvalidValueError("expires_at is out of range", "expires_at") from None
+    if utc.year > MAX_EXPIRY_YEAR:
+        raise InvalidValueError(f"expires_at must be before {MAX_EXPIRY_YEAR + 1}", "expires_at")
+    return utc
 
 
 def _known_form(key_id: str) -> str:

@@ -7,6 +7,7 @@ and project; only the master key (or the local operator at the CLI) mints all-pr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from domain.errors import NotPermittedError
@@ -27,6 +28,8 @@ class Principal:
     id: str
     scope: Scope
     project: str | None
+    expires_at: datetime | None = None
+    """When the credential itself expires: nothing it creates may outlive it."""
 
     @property
     def actor(self) -> str:

@@ -14,6 +14,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 MASTER_KEY_MIN_LENGTH = 32
+MASTER_KEY_MIN_DISTINCT = 10
 
 
 class SettingsError(ValueError):
@@ -62,6 +63,11 @@ class HubSettings(BaseSettings):
     allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     projection_poll_interval: float = Field(default=0.2, gt=0, le=5)
+    site_allowlist: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Hosts, addresses or CIDRs of sites allowed although private (e.g. 127.0.0.1).",
+    )
+    mcp_sessions_per_principal: int = Field(default=32, ge=1, le=10_000)
     log_level: str = "INFO"
 
     _split_lists = field_validator(
@@ -69,16 +75,25 @@ class HubSettings(BaseSettings):
         "allowed_hosts",
         "allowed_origins",
         "encryption_keys_retired",
+        "site_allowlist",
         mode="before",
     )(_split)
 
     @field_validator("master_api_key")
     @classmethod
     def _master_key_strength(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and len(value.get_secret_value()) < MASTER_KEY_MIN_LENGTH:
+        if value is None:
+            return value
+        text = value.get_secret_value()
+        advice = "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        if len(text) < MASTER_KEY_MIN_LENGTH:
             raise ValueError(
-                f"MASTER_API_KEY must be at least {MASTER_KEY_MIN_LENGTH} characters; "
-                "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+                f"MASTER_API_KEY must be at least {MASTER_KEY_MIN_LENGTH} characters; {advice}"
+            )
+        if len(set(text)) < MASTER_KEY_MIN_DISTINCT:
+            raise ValueError(
+                f"MASTER_API_KEY uses fewer than {MASTER_KEY_MIN_DISTINCT} distinct characters: "
+                f"it is not random; {advice}"
             )
         return value
 

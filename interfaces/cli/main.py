@@ -7,6 +7,7 @@ ever carries a secret value: settings errors name the setting, never its value.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,8 @@ cli.add_command(doctor)
 
 
 def main() -> None:
+    # Everything the hub writes (store, read models, secrets, logs) is for its owner only.
+    os.umask(0o077)
     cli.main(prog_name="mcphub")
 
 

@@ -15,7 +15,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Generator
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import click
@@ -27,6 +26,7 @@ from infrastructure.persistence import ensure_data_dir
 from infrastructure.settings import MASTER_KEY_MIN_LENGTH, HubSettings
 from interfaces.bootstrap import Container
 from interfaces.cli.context import CliError, CliState, ConfigError, pass_state
+from interfaces.version import hub_version
 
 _WILDCARDS = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}  # noqa: S104 - display only
 
@@ -71,16 +71,11 @@ class HubServer(uvicorn.Server):
                 signal.signal(sig, handler)
 
 
-def hub_version() -> str:
-    try:
-        return version("mcphub")
-    except PackageNotFoundError:
-        return "0+unknown"
-
-
 def bind_socket(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on sockets whose protocol says TCP,
+    # and without it every response after the first on a connection waits ~40 ms (Nagle).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))

@@ -39,6 +39,7 @@ def test_rebuild_restores_a_deleted_view_file_and_status_shows_the_gap(hub: Hub)
     assert {s["name"]: (s["position"], s["pending"]) for s in status} == {
         "key_registry": (0, status[0]["log_end"]),
         "project_registry": (0, 1),
+        "usage": (0, 0),  # no tool calls yet
     }
     assert "behind by" in hub.ok("projections", "status").stdout
 
@@ -46,7 +47,7 @@ def test_rebuild_restores_a_deleted_view_file_and_status_shows_the_gap(hub: Hub)
     assert "rebuilt key_registry" in result.stdout
     assert "rebuilt project_registry: 1 event(s) applied" in result.stdout
     table = hub.ok("projections", "status").stdout
-    assert table.count("up to date") == 2
+    assert table.count("up to date") == 3
     assert _listed_ids(hub) == [key_id]
     assert [p["alias"] for p in json.loads(hub.ok("projects", "list", "--json").stdout)] == ["blog"]
 
@@ -55,7 +56,7 @@ def test_an_unknown_projection_is_an_error_that_names_the_known_ones(hub: Hub) -
     result = hub("projections", "rebuild", "nope")
     assert result.exit_code == 1
     assert result.stderr.strip() == (
-        "error: unknown projection 'nope'; known projections: key_registry, project_registry"
+        "error: unknown projection 'nope'; known projections: key_registry, project_registry, usage"
     )
 
 

@@ -358,3 +358,44 @@ def test_unstorable_text_is_refused_as_bad_input_not_a_server_error(
     assert response.status_code == 400, response.text
     assert response.json()["error"]["field"] == field
     assert container.hub.recorder.max_notification_id() == before
+
+
+def test_a_key_cannot_issue_a_key_that_outlives_it(
+    client: TestClient, master: dict[str, str]
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    parent_expiry = datetime.now(UTC) + timedelta(days=1)
+    parent = issue(
+        client, master, all_projects=True, scope="admin", expires_at=parent_expiry.isoformat()
+    )
+    auth = bearer(parent["key"])
+    forever = client.post("/api/v1/projects", json=SITE, headers=master)
+    assert forever.status_code == 201
+    unbounded = issue(client, auth, project="shop", scope="write")
+    later = issue(
+        client,
+        auth,
+        project="shop",
+        scope="read",
+        expires_at=(parent_expiry + timedelta(days=30)).isoformat(),
+    )
+    for child in (unbounded, later):
+        assert child["info"]["expires_at"] is not None
+        assert datetime.fromisoformat(child["info"]["expires_at"]) <= parent_expiry
+
+
+def test_expiry_is_stored_in_utc_and_absurd_offsets_are_refused(
+    client: TestClient, master: dict[str, str]
+) -> None:
+    shifted = issue(
+        client, master, all_projects=True, scope="read", expires_at="2099-01-01T10:00:00+05:00"
+    )
+    assert shifted["info"]["expires_at"] == "2099-01-01T05:00:00Z"
+    response = client.post(
+        "/api/v1/keys",
+        json={"all_projects": True, "scope": "read", "expires_at": "9999-12-31T23:59:59-14:00"},
+        headers=master,
+    )
+    assert_error(response, 400, "invalid_request")
+    assert response.json()["error"]["field"] == "expires_at"
