@@ -25,7 +25,6 @@ from domain.errors import InvalidValueError, KeyRevokedError, NotPermittedError
 from domain.principal import Principal
 from domain.scopes import Scope
 
-
 MAX_EXPIRY_YEAR = 9000
 
 
