@@ -19,8 +19,15 @@ from typing import Literal
 
 from application.sites import Api, SiteError, SiteErrorKind
 from infrastructure.sites.discovery import ApiRoot
+from infrastructure.sites.xmlrpc_probe import Verdict
 
-__all__ = ["CallContext", "said", "woocommerce_auth_error", "wordpress_auth_error"]
+__all__ = [
+    "CallContext",
+    "confirmed_stripping",
+    "said",
+    "woocommerce_auth_error",
+    "wordpress_auth_error",
+]
 
 K = SiteErrorKind
 
@@ -196,3 +203,26 @@ def woocommerce_auth_error(
                 code=code,
             )
     return None
+
+
+def confirmed_stripping(error: SiteError, verdict: Verdict) -> SiteError:
+    """Sharpen an ``AUTH_HEADER_STRIPPED`` diagnosis with the XML-RPC check of the credentials
+    (:mod:`~infrastructure.sites.xmlrpc_probe`)."""
+    if verdict is Verdict.VALID:
+        message = (
+            "the application password is right (WordPress accepted it over XML-RPC), but the "
+            f"REST request reached WordPress without it: {_STRIPPED_HINT}"
+        )
+        return SiteError(K.AUTH_HEADER_STRIPPED, message, status=error.status, code=error.code)
+    if verdict is Verdict.INVALID:
+        message = (
+            "WordPress refused the credentials: wrong username or application password "
+            "(WordPress answers a wrong application password over REST as 'not logged in'; "
+            "XML-RPC confirmed it is wrong)"
+        )
+        return SiteError(K.AUTHENTICATION, message, status=error.status, code=error.code)
+    message = (
+        f"{error.message} — unless the application password itself is wrong: WordPress "
+        "answers both as 'not logged in'"
+    )
+    return SiteError(error.kind, message, status=error.status, code=error.code)

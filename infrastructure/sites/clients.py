@@ -29,6 +29,7 @@ from infrastructure.sites.exchange import Exchanger, RetryPolicy
 from infrastructure.sites.pinning import PinnedTransport
 from infrastructure.sites.scrub import CredentialScrubber
 from infrastructure.sites.ssrf import AddressPolicy, Resolver
+from infrastructure.sites.xmlrpc_probe import Verdict
 
 __all__ = ["ClientSettings", "SiteClients", "SiteState"]
 
@@ -60,6 +61,8 @@ class SiteState:
     scrub: CredentialScrubber
     root: ApiRoot | None = None
     discovering: asyncio.Lock = field(default_factory=asyncio.Lock)
+    credentials_verdict: Verdict | None = None
+    """What XML-RPC said of the credentials (asked at most once per credential set)."""
 
 
 def base_host(base_url: str) -> str:

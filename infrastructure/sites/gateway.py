@@ -26,6 +26,7 @@ import httpx
 
 from application.sites import SiteConnection, SiteError, SiteErrorKind, SiteRequest, SiteResponse
 from infrastructure.sites.auth import basic_authorization, oauth1_authorization
+from infrastructure.sites.auth_errors import confirmed_stripping
 from infrastructure.sites.clients import ClientSettings, SiteClients, SiteState
 from infrastructure.sites.discovery import ApiRoot, NoApiFoundError, discover
 from infrastructure.sites.errors import CallContext, invalid_body, map_response, map_transport
@@ -33,12 +34,14 @@ from infrastructure.sites.exchange import Body, RetryPolicy
 from infrastructure.sites.pagination import collect_pages, page_size
 from infrastructure.sites.ssrf import AddressPolicy, BlockedAddressError, Resolver, system_resolver
 from infrastructure.sites.wire import NOT_JSON, RawResponse, header_int, parse_json
+from infrastructure.sites.xmlrpc_probe import Verdict, probe_body, read_verdict
 
 __all__ = ["HttpxSiteGateway"]
 
 log = logging.getLogger(__name__)
 
 MIB = 1024 * 1024
+_PROBE_SECONDS = 10.0
 _DROPPED_HEADERS = frozenset(
     {
         "authorization",
@@ -81,7 +84,9 @@ class HttpxSiteGateway:
     the SSRF guard like the real one and is not closed by the gateway. ``resolver``: replaces DNS
     (``(host, port) -> addresses``). ``verify``: TLS verification (an ``ssl.SSLContext`` trusting a
     private CA; never switch it off outside tests). ``sleep`` and ``wall_clock`` are seams for
-    retry pauses and OAuth timestamps.
+    retry pauses and OAuth timestamps. ``xmlrpc_probe``: when WordPress answers an authenticated
+    request as anonymous, check the credentials once over XML-RPC to tell a stripped header from
+    a wrong password (:mod:`~infrastructure.sites.xmlrpc_probe`).
     """
 
     def __init__(
@@ -101,8 +106,10 @@ class HttpxSiteGateway:
         user_agent: str = "mcphub-site-gateway",
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         wall_clock: Callable[[], float] = time.time,
+        xmlrpc_probe: bool = True,
     ) -> None:
         self._total = total_timeout
+        self._xmlrpc_probe = xmlrpc_probe
         self._wall_clock = wall_clock
         self._clients = SiteClients(
             ClientSettings(
@@ -196,8 +203,34 @@ class HttpxSiteGateway:
             state.root = None  # pretty permalinks switched off? discover again next time
         if not 200 <= raw.status < 300:
             context = CallContext(request.api, method, request.route, auth[0], root)
-            raise map_response(raw, context, state.scrub)
+            failure = map_response(raw, context, state.scrub)
+            if failure.kind is SiteErrorKind.AUTH_HEADER_STRIPPED and request.api == "wp":
+                verdict = await self._credentials_verdict(state, site)
+                failure = confirmed_stripping(failure, verdict)
+            raise failure
         return raw
+
+    async def _credentials_verdict(self, state: SiteState, site: SiteConnection) -> Verdict:
+        """Check the WordPress credentials over XML-RPC, once per credential set (a login
+        limiter counts failures: never hammer it)."""
+        if state.credentials_verdict is None:
+            verdict = Verdict.UNKNOWN
+            if self._xmlrpc_probe:
+                url = httpx.URL(site.base_url.rstrip("/") + "/xmlrpc.php")
+                body = Body(
+                    content=probe_body(site.wp_user, site.wp_password),
+                    headers={"Content-Type": "text/xml"},
+                )
+                try:
+                    async with asyncio.timeout(min(self._total, _PROBE_SECONDS)):
+                        raw = await state.exchanger.fetch(
+                            "POST", url, body, lambda _m, _u: None, idempotent=False
+                        )
+                    verdict = read_verdict(raw)
+                except (TimeoutError, httpx.HTTPError, SiteError, BlockedAddressError):
+                    verdict = Verdict.UNKNOWN
+            state.credentials_verdict = verdict
+        return state.credentials_verdict
 
     def _authorization(
         self, site: SiteConnection, api: str, method: str, url: httpx.URL

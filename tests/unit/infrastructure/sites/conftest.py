@@ -103,6 +103,8 @@ class ScriptedSite:
     application_passwords: bool = True
     routes: dict[tuple[str, str], Responder] = field(default_factory=dict)
     requests: list[httpx.Request] = field(default_factory=list)
+    xmlrpc: Responder | None = None
+    """Answers ``POST /xmlrpc.php`` (a 404 page when ``None``)."""
 
     def route_of(self, request: httpx.Request) -> str | None:
         rest_route = request.url.params.get("rest_route")
@@ -116,6 +118,8 @@ class ScriptedSite:
         request.read()
         self.requests.append(request)
         route = self.route_of(request)
+        if request.url.path == "/xmlrpc.php" and self.xmlrpc is not None:
+            return self.xmlrpc(request)
         if route is None:
             return html_response(404, "<html><body><h1>Not Found</h1></body></html>")
         if route == "/":

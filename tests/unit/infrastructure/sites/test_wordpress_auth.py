@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
+from xml.sax.saxutils import unescape
 
 import httpx
 import pytest
@@ -134,3 +136,82 @@ def _assert_no_password(error: SiteError, caplog: pytest.LogCaptureFixture) -> N
     for text in texts:
         for secret in (PASSWORD, PASSWORD.replace(" ", ""), token, "abcd%20EFGH"):
             assert secret not in text
+
+
+def _xmlrpc(request: httpx.Request) -> httpx.Response:
+    """WordPress's XML-RPC ``wp.getUsersBlogs``: credentials in the body."""
+    values = [unescape(v) for v in re.findall(r"<string>(.*?)</string>", request.content.decode())]
+    if values == ["editor", PASSWORD]:
+        body = "<methodResponse><params><param><value><array><data/></array></value></param>"
+        return httpx.Response(200, text=body + "</params></methodResponse>")
+    fault = (
+        "<methodResponse><fault><value><struct><member><name>faultCode</name><value><int>403"
+        "</int></value></member><member><name>faultString</name><value><string>Incorrect "
+        "username or password.</string></value></member></struct></value></fault></methodResponse>"
+    )
+    return httpx.Response(200, text=fault, headers={"Content-Type": "text/xml"})
+
+
+def _core_wordpress(*, strip: bool) -> ScriptedSite:
+    """Like core WordPress: a wrong application password is answered as 'not logged in'."""
+    scripted = ScriptedSite(application_passwords=True, xmlrpc=_xmlrpc)
+
+    def me(request: httpx.Request) -> httpx.Response:
+        header = request.headers.get("authorization", "") if not strip else ""
+        expected = "Basic " + base64.b64encode(f"editor:{PASSWORD}".encode()).decode()
+        if header == expected:
+            return json_response(200, {"id": 1})
+        return wp_error(401, "rest_not_logged_in", "You are not currently logged in.")
+
+    scripted.routes[_ME] = me
+    return scripted
+
+
+async def test_xml_rpc_confirms_a_stripped_header_when_the_password_is_right() -> None:
+    scripted = _core_wordpress(strip=True)
+    gateway = gateway_for(scripted)
+    with pytest.raises(SiteError) as caught:
+        await gateway.call(site(), SiteRequest(*_ME))
+    assert caught.value.kind is SiteErrorKind.AUTH_HEADER_STRIPPED
+    assert "accepted it over XML-RPC" in caught.value.message
+    probe = [r for r in scripted.requests if r.url.path == "/xmlrpc.php"]
+    assert len(probe) == 1
+    assert "authorization" not in probe[0].headers
+    await gateway.aclose()
+
+
+async def test_xml_rpc_exposes_a_wrong_password_that_rest_calls_not_logged_in() -> None:
+    scripted = _core_wordpress(strip=False)
+    gateway = gateway_for(scripted)
+    wrong = site(wp_password="zzzz <&> 1234 zzzz")
+    for _ in range(2):
+        with pytest.raises(SiteError) as caught:
+            await gateway.call(wrong, SiteRequest(*_ME))
+        assert caught.value.kind is SiteErrorKind.AUTHENTICATION
+        assert "wrong username or application password" in caught.value.message
+        assert "zzzz" not in caught.value.describe()
+    probes = [r for r in scripted.requests if r.url.path == "/xmlrpc.php"]
+    assert len(probes) == 1  # once per credential set: login limiters count failures
+    assert b"zzzz &lt;&amp;&gt; 1234 zzzz" in probes[0].content
+    await gateway.aclose()
+
+
+async def test_without_xml_rpc_the_diagnosis_names_both_causes() -> None:
+    scripted = _core_wordpress(strip=True)
+    scripted.xmlrpc = None  # blocked: a 404 page
+    gateway = gateway_for(scripted)
+    with pytest.raises(SiteError) as caught:
+        await gateway.call(site(), SiteRequest(*_ME))
+    assert caught.value.kind is SiteErrorKind.AUTH_HEADER_STRIPPED
+    assert "unless the application password itself is wrong" in caught.value.message
+    await gateway.aclose()
+
+
+async def test_the_xml_rpc_check_can_be_switched_off() -> None:
+    scripted = _core_wordpress(strip=False)
+    gateway = gateway_for(scripted, xmlrpc_probe=False)
+    with pytest.raises(SiteError) as caught:
+        await gateway.call(site(wp_password="zzzz zzzz"), SiteRequest(*_ME))
+    assert caught.value.kind is SiteErrorKind.AUTH_HEADER_STRIPPED
+    assert not [r for r in scripted.requests if r.url.path == "/xmlrpc.php"]
+    await gateway.aclose()
