@@ -139,7 +139,9 @@ class ToolCall(Aggregate):
         self._check_open()
         self.trigger_event(self.Completed, duration_ms=round(duration_ms, 3))
 
-    def fail(self, duration_ms: float, error_kind: str, status: int | None, code: str | None) -> None:
+    def fail(
+        self, duration_ms: float, error_kind: str, status: int | None, code: str | None
+    ) -> None:
         self._check_open()
         self.trigger_event(
             self.Failed,

@@ -48,7 +48,7 @@ DB_PORT="${MCPHUB_WP_DB_PORT:-3306}"
 DB_ADMIN_USER="${MCPHUB_WP_DB_ADMIN_USER:-root}"
 DB_ADMIN_PASSWORD="${MCPHUB_WP_DB_ADMIN_PASSWORD:-}"
 WORKERS="${MCPHUB_WP_WORKERS:-4}"
-PACKAGES=(wordpress wordpress-theme-twentytwentythree php-cli php-mysql mariadb-server mariadb-client)
+PACKAGES=(wordpress wordpress-theme-twentytwentythree php-cli php-mysql php-xml mariadb-server mariadb-client)
 ADMIN_USER="admin"
 # Internal state (never taken from the environment).
 KEEP_DATABASE=0  # stop: leave the database and its user alone (a failed start did not create them)

@@ -1,5 +1,1 @@
-"""The HTTP edge: health, the admin API, and (later) OAuth and MCP endpoints."""
-
-from interfaces.http.app import create_app
-
-__all__ = ["create_app"]
+"""The HTTP edge: health, the admin API, discovery documents and the MCP endpoints."""

@@ -10,25 +10,23 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import FastAPI, Request, Response
+from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
+from mcp.server.transport_security import TransportSecuritySettings
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from interfaces.bootstrap import Container
-from interfaces.http import routes_keys, routes_projects
+from interfaces.http import routes_keys, routes_projects, well_known
 from interfaces.http.errors import error_response, install_error_handlers
+from interfaces.mcp.edge import McpEdge
+from interfaces.mcp.policy import OriginPolicy
+from interfaces.mcp.server import build_server
+from interfaces.version import hub_version
 
 access_log = logging.getLogger("mcphub.access")
 
 MAX_BODY_BYTES = 64 * 1024
-
-
-def hub_version() -> str:
-    try:
-        return version("mcphub")
-    except PackageNotFoundError:  # running from a source tree
-        return "0+unknown"
 
 
 class BodyLimit:
@@ -68,13 +66,26 @@ class _TooLarge(Exception):  # noqa: N818 - control flow inside BodyLimit
     pass
 
 
-def create_app(container: Container) -> FastAPI:
+def create_app(container: Container) -> ASGIApp:
+    """The whole HTTP surface: the MCP endpoints (behind their edge) and the FastAPI app."""
+    settings = container.settings
+    manager = StreamableHTTPSessionManager(
+        app=build_server(container.tools),
+        json_response=True,
+        # One Host/Origin policy, the hub's own (McpEdge); the SDK's check would be a second.
+        security_settings=TransportSecuritySettings(enable_dns_rebinding_protection=False),
+        max_sessions=10_000,
+    )
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         container.hub.projections.start()
         try:
-            yield
+            async with manager.run():
+                yield
         finally:
+            await container.gateway.aclose()
+            container.hub.writer.stop()
             container.hub.projections.stop()
 
     app = FastAPI(
@@ -89,6 +100,7 @@ def create_app(container: Container) -> FastAPI:
     install_error_handlers(app)
     app.include_router(routes_keys.router)
     app.include_router(routes_projects.router)
+    app.include_router(well_known.router)
 
     @app.get("/health", tags=["health"], summary="Liveness and version")
     def health() -> dict[str, str]:
@@ -110,4 +122,15 @@ def create_app(container: Container) -> FastAPI:
         return response
 
     app.add_middleware(BodyLimit)
-    return app
+    return McpEdge(
+        app,
+        manager=manager,
+        service=container.tools,
+        authenticator=container.hub.authenticator,
+        sites=container.hub.sites,
+        policy=OriginPolicy.build(
+            settings.public_base_url, settings.allowed_hosts, settings.allowed_origins
+        ),
+        public_base_url=settings.public_base_url,
+        sessions_per_principal=settings.mcp_sessions_per_principal,
+    )

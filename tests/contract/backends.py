@@ -23,7 +23,7 @@ from infrastructure.settings import load_settings
 from infrastructure.views import PostgresViews, SQLiteViews
 from tests.fakes import FakeClock
 
-MASTER_KEY = "test-master-key-" + "m" * 32
+MASTER_KEY = "test-master-key-" + "mQ4zX8wP" * 4
 FAST_POLL = 0.05
 
 H = TypeVar("H", bound=Hub)

@@ -5,6 +5,7 @@ issues it — is the exception, and is excluded.)"""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -117,16 +118,20 @@ def test_secrets_never_reach_postgresql_rows_or_api_responses(
     from fastapi.testclient import TestClient
 
     from infrastructure.local_secrets import ResolvedSecrets
-    from interfaces.bootstrap import Container
+    from infrastructure.sites import HttpxSiteGateway
+    from interfaces.bootstrap import Container, build_tools
     from interfaces.http.app import create_app
     from tests.contract.backends import MASTER_KEY, PostgresBackend
 
     backend = PostgresBackend(postgres_url, postgres_schema, tmp_path / "data")
     hub = backend.hub()
+    gateway = HttpxSiteGateway()
     container = Container(
         settings=backend.settings,
         secrets=ResolvedSecrets(MASTER_KEY, "", [], "", ""),
         hub=hub,
+        tools=build_tools(hub, gateway, os.urandom(32)),
+        gateway=gateway,
     )
     master = {"Authorization": f"Bearer {MASTER_KEY}"}
     responses: dict[str, bytes] = {}

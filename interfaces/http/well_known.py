@@ -1,0 +1,71 @@
+"""Discovery documents (RFC 9728 protected-resource metadata) for every MCP endpoint.
+
+Each endpoint's document sits at the well-known path inserted before the endpoint's path and
+names the endpoint's own URL as ``resource``, byte for byte. URLs come from ``PUBLIC_BASE_URL``,
+never from request headers. Anything else under ``/.well-known/`` is a JSON 404. The documents
+answer any origin (no credentials involved).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+
+from domain.access import Endpoint
+from domain.scopes import Scope
+from interfaces.mcp.edge import endpoint_for
+
+router = APIRouter(tags=["discovery"])
+
+PREFIX = "/.well-known/oauth-protected-resource"
+
+
+def resource_document(base: str, endpoint: Endpoint) -> dict[str, Any]:
+    return {
+        "resource": f"{base}{endpoint.path}",
+        "authorization_servers": [],
+        "scopes_supported": [s.value for s in Scope],
+        "bearer_methods_supported": ["header"],
+        "resource_name": f"MCP Hub {endpoint.path}",
+    }
+
+
+def _cors(response: Response) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@router.options("/.well-known/{rest:path}", include_in_schema=False)
+def preflight(rest: str) -> Response:
+    response = Response(status_code=204)
+    response.headers["Access-Control-Allow-Methods"] = "GET, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = (
+        "authorization, content-type, mcp-protocol-version"
+    )
+    response.headers["Access-Control-Max-Age"] = "600"
+    return _cors(response)
+
+
+@router.get(PREFIX, summary="Protected-resource metadata of /mcp")
+@router.get(PREFIX + "/{path:path}", summary="Protected-resource metadata of an MCP endpoint")
+def protected_resource(request: Request, path: str = "mcp") -> Response:
+    endpoint = endpoint_for("/" + path)
+    if endpoint is None or path.endswith("/"):
+        return _not_found()
+    base = request.app.state.container.settings.public_base_url
+    return _cors(JSONResponse(resource_document(base, endpoint)))
+
+
+@router.get("/.well-known/{rest:path}", include_in_schema=False)
+def unknown(rest: str) -> Response:
+    return _not_found()
+
+
+def _not_found() -> Response:
+    return _cors(
+        JSONResponse(
+            {"error": {"code": "not_found", "message": "no such document"}}, status_code=404
+        )
+    )
