@@ -9,7 +9,7 @@ options in clear, free text and personal data only as keyed digest and length.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
@@ -32,7 +32,8 @@ class ToolCallClosedError(DomainError):
 
 
 class ToolCall(Aggregate):
-    outcome: str | None
+    if TYPE_CHECKING:  # set by the creation events; a class annotation would become an argument
+        outcome: str | None
 
     class Requested(Aggregate.Created):
         actor: str
