@@ -1,4 +1,5 @@
-"""The FastAPI application: health, the admin API, OpenAPI at ``/docs``.
+"""The HTTP surface: the MCP endpoints behind their edge, and the FastAPI app (health, the
+admin API, discovery documents, OpenAPI at ``/docs``).
 
 The hub's own access log records method, path (never the query string), status and duration;
 the server's default access log is switched off by ``serve`` because it prints query strings.
@@ -6,64 +7,22 @@ the server's default access log is switched off by ``serve`` because it prints q
 
 from __future__ import annotations
 
-import logging
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp
 
 from interfaces.bootstrap import Container
 from interfaces.http import routes_keys, routes_projects, well_known
-from interfaces.http.errors import error_response, install_error_handlers
+from interfaces.http.errors import install_error_handlers
+from interfaces.http.middleware import AccessLog, BodyLimit, HostGuard
 from interfaces.mcp.edge import McpEdge
 from interfaces.mcp.policy import OriginPolicy
 from interfaces.mcp.server import build_server
 from interfaces.version import hub_version
-
-access_log = logging.getLogger("mcphub.access")
-
-MAX_BODY_BYTES = 64 * 1024
-
-
-class BodyLimit:
-    """Refuses bodies over ``limit`` bytes with 413, by declared length or as they stream."""
-
-    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
-        self.app, self.limit = app, limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers", []))
-        declared = headers.get(b"content-length")
-        too_large = error_response(413, "payload_too_large", f"body over {self.limit} bytes")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await too_large(scope, receive, send)
-            return
-        seen = 0
-
-        async def limited() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise _TooLarge
-            return message
-
-        try:
-            await self.app(scope, limited, send)
-        except _TooLarge:
-            await too_large(scope, receive, send)
-
-
-class _TooLarge(Exception):  # noqa: N818 - control flow inside BodyLimit
-    pass
 
 
 def create_app(container: Container) -> ASGIApp:
@@ -95,6 +54,8 @@ def create_app(container: Container) -> ASGIApp:
         lifespan=lifespan,
         docs_url="/docs",
         redoc_url=None,
+        # A redirect would be built from the caller's Host header; unknown paths are a JSON 404.
+        redirect_slashes=False,
     )
     app.state.container = container
     install_error_handlers(app)
@@ -106,31 +67,18 @@ def create_app(container: Container) -> ASGIApp:
     def health() -> dict[str, str]:
         return {"status": "ok", "version": hub_version()}
 
-    @app.middleware("http")
-    async def log_access(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        access_log.info(
-            "%s %s %d %.1fms",
-            request.method,
-            request.url.path,
-            response.status_code,
-            (time.perf_counter() - started) * 1000,
-        )
-        return response
-
     app.add_middleware(BodyLimit)
-    return McpEdge(
+    policy = OriginPolicy.build(
+        settings.public_base_url, settings.allowed_hosts, settings.allowed_origins
+    )
+    edge = McpEdge(
         app,
         manager=manager,
         service=container.tools,
         authenticator=container.hub.authenticator,
         sites=container.hub.sites,
-        policy=OriginPolicy.build(
-            settings.public_base_url, settings.allowed_hosts, settings.allowed_origins
-        ),
+        policy=policy,
         public_base_url=settings.public_base_url,
         sessions_per_principal=settings.mcp_sessions_per_principal,
     )
+    return AccessLog(HostGuard(edge, policy, exempt=frozenset({"/health"})))

@@ -13,6 +13,8 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from application.hub import Hub
+from application.redaction import redact_text
+from application.secret_patterns import is_credential_name
 from domain.principal import Principal
 from domain.scopes import Scope
 from interfaces.http.errors import ApiError
@@ -25,9 +27,17 @@ bearer_scheme = HTTPBearer(auto_error=False, description="Master key or an admin
 
 
 def query_carries_credential(query: str) -> bool:
+    """True when a parameter is named like a credential (``access_token``, ``x-api-key``,
+    ``password``, ``key[]``, percent-encoded or not) or its value looks like one (a hub key, a
+    JWT, a bearer token) — whatever the name. The one redactor decides what looks like one."""
     for pair in query.split("&"):
-        name = unquote_plus(pair.partition("=")[0]).strip().lower().replace("-", "_")
-        if name in _QUERY_CREDENTIAL_NAMES:
+        raw_name, _, raw_value = pair.partition("=")
+        name = unquote_plus(raw_name).strip()
+        simple = name.lower().replace("-", "_").split("[", 1)[0]
+        if simple in _QUERY_CREDENTIAL_NAMES or is_credential_name(name):
+            return True
+        value = unquote_plus(raw_value)
+        if value and redact_text(value) != value:
             return True
     return False
 

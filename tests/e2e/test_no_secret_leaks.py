@@ -136,7 +136,7 @@ def test_secrets_never_reach_postgresql_rows_or_api_responses(
     master = {"Authorization": f"Bearer {MASTER_KEY}"}
     responses: dict[str, bytes] = {}
     try:
-        with TestClient(create_app(container)) as client:
+        with TestClient(create_app(container), base_url="http://localhost") as client:
             admin = client.post(
                 "/api/v1/keys", json={"all_projects": True, "scope": "admin"}, headers=master
             ).json()["key"]

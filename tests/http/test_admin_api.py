@@ -399,3 +399,65 @@ def test_expiry_is_stored_in_utc_and_absurd_offsets_are_refused(
     )
     assert_error(response, 400, "invalid_request")
     assert response.json()["error"]["field"] == "expires_at"
+
+
+def test_a_foreign_host_is_refused_everywhere_but_the_liveness_probe(
+    container: Container, master: dict[str, str]
+) -> None:
+    from interfaces.http.app import create_app
+
+    with TestClient(create_app(container), base_url="http://rebound.attacker.example") as foreign:
+        assert_error(foreign.get("/api/v1/keys", headers=master), 421, "misdirected_request")
+        assert foreign.get("/docs").status_code == 421
+        assert foreign.get("/health").status_code == 200
+
+
+def test_a_trailing_slash_is_a_json_404_not_a_redirect_built_from_the_host(
+    client: TestClient, master: dict[str, str]
+) -> None:
+    response = client.get("/api/v1/keys/", headers=master, follow_redirects=False)
+    assert_error(response, 404, "not_found")
+    assert "location" not in response.headers
+
+
+def test_a_chunked_body_over_the_cap_is_a_413_in_the_error_shape(
+    client: TestClient, master: dict[str, str]
+) -> None:
+    def chunks() -> Any:
+        for _ in range(80):
+            yield b"x" * 1024
+
+    response = client.post(
+        "/api/v1/keys", content=chunks(), headers={**master, "Content-Type": "application/json"}
+    )
+    assert_error(response, 413, "payload_too_large")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "x-api-key=abc",
+        "key%5B%5D=abc",
+        "password=hunter2",
+        "ACCESS%5FTOKEN=abc",
+        "q=mcphub_abcdefghijkl_" + "A" * 43,
+    ],
+)
+def test_any_credential_in_the_query_string_is_refused(
+    client: TestClient, master: dict[str, str], query: str
+) -> None:
+    assert_error(client.get(f"/api/v1/keys?{query}", headers=master), 400, "invalid_request")
+
+
+def test_the_access_log_masks_keys_in_paths_and_cannot_be_forged(
+    client: TestClient, master: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    secret_part = "S" * 43
+    caplog.set_level(logging.INFO, logger="mcphub.access")
+    client.get(f"/api/v1/keys/mcphub_abcdefghijkl_{secret_part}%0Aforged 200", headers=master)
+    lines = [r.getMessage() for r in caplog.records if r.name == "mcphub.access"]
+    assert lines
+    assert all(secret_part not in line and "\n" not in line for line in lines)
+    assert any("[REDACTED]" in line for line in lines)
