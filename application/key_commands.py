@@ -13,6 +13,7 @@ from application.dto import IssuedKey, KeyInfo
 from application.errors import ConflictError, NotFoundError
 from application.hub_state import HubState
 from application.key_registry import iso, registry_key
+from application.redaction import redact_text
 from domain.api_key import (
     KEY_ID_ALPHABET,
     KEY_ID_LENGTH,
@@ -70,7 +71,7 @@ class KeyCommands(HubState):
             project=project,
             scope=level.value,
             expires_at=expires_at,
-            label=check_label(label),
+            label=_no_credential(check_label(label)),
             actor=principal.actor,
             project_id=project_id,
         )
@@ -164,6 +165,13 @@ class KeyCommands(HubState):
                     continue
                 revoked.append(key)
         return revoked
+
+
+def _no_credential(label: str) -> str:
+    """Labels are stored in clear: one that carries something credential-shaped is refused."""
+    if redact_text(label) != label:
+        raise InvalidValueError("label must not contain a credential", "label")
+    return label
 
 
 def _utc(moment: datetime) -> datetime:

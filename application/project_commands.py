@@ -78,15 +78,21 @@ class ProjectCommands(HubState):
         return project_info_of(project)
 
     def change_project_credentials(
-        self, principal: Principal, alias: str, credentials: SiteCredentials
+        self,
+        principal: Principal,
+        alias: str,
+        credentials: SiteCredentials,
+        *,
+        keep_woocommerce: bool = False,
     ) -> ProjectInfo:
+        """Replace the WordPress connection; the WooCommerce one is replaced by the one given,
+        or — with ``keep_woocommerce`` and none given — kept as it is."""
         principal.check_can_manage_projects(alias)
         project = self._load_project(alias)
-        project.change_credentials(
-            wp_user=credentials.wp_user,
-            actor=principal.actor,
-            **self._seal(project.id, credentials),
-        )
+        sealed = self._seal(project.id, credentials)
+        if keep_woocommerce and credentials.wc_key is None:
+            sealed.update(wc_key=project.wc_key, wc_secret=project.wc_secret)
+        project.change_credentials(wp_user=credentials.wp_user, actor=principal.actor, **sealed)
         self._save_project_change(project)
         return project_info_of(project)
 

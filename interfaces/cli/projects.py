@@ -11,7 +11,7 @@ from __future__ import annotations
 import click
 
 from application.dto import ProjectInfo, SiteCredentials
-from interfaces.cli.context import CliState, pass_state
+from interfaces.cli.context import CliError, CliState, pass_state
 from interfaces.cli.output import echo_json, echo_table, safe, when
 from interfaces.cli.secret_input import read_secrets
 
@@ -79,16 +79,29 @@ def add(
 @click.argument("alias")
 @_wp_user_option
 @_woocommerce_option
+@click.option(
+    "--remove-woocommerce", is_flag=True, help="Drop the shop connection (default: keep it)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_state
 def set_credentials(
-    state: CliState, alias: str, wp_user: str, woocommerce: bool, as_json: bool
+    state: CliState,
+    alias: str,
+    wp_user: str,
+    woocommerce: bool,
+    remove_woocommerce: bool,
+    as_json: bool,
 ) -> None:
-    """Replace a site's credentials (without --woocommerce its shop connection is dropped)."""
+    """Replace a site's WordPress credentials; --woocommerce also replaces the shop's (kept
+    otherwise, unless --remove-woocommerce)."""
+    if woocommerce and remove_woocommerce:
+        raise CliError("give --woocommerce or --remove-woocommerce, not both")
     hub = state.hub
     hub.get_project(state.principal, alias)  # "no such project" before asking for secrets
     credentials = read_credentials(wp_user, woocommerce)
-    info = hub.change_project_credentials(state.principal, alias, credentials)
+    info = hub.change_project_credentials(
+        state.principal, alias, credentials, keep_woocommerce=not remove_woocommerce
+    )
     if as_json:
         echo_json(_project_json(info))
         return

@@ -20,13 +20,13 @@ router = APIRouter(prefix="/api/v1/projects", tags=["projects"], responses=ERROR
 class WordPressConnection(BaseModel):
     model_config = ConfigDict(extra="forbid")
     user: str = Field(min_length=1, max_length=60)
-    application_password: SecretStr = Field(min_length=1, max_length=200)
+    application_password: SecretStr = Field(min_length=1, max_length=500)
 
 
 class WooCommerceConnection(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    consumer_key: SecretStr = Field(min_length=1, max_length=200)
-    consumer_secret: SecretStr = Field(min_length=1, max_length=200)
+    consumer_key: SecretStr = Field(min_length=1, max_length=500)
+    consumer_secret: SecretStr = Field(min_length=1, max_length=500)
 
 
 class Connection(BaseModel):
@@ -100,10 +100,21 @@ def get_project(request: Request, alias: str, who: Admin) -> ProjectInfo:
     return _hub(request).get_project(who, alias)
 
 
-@router.put("/{alias}/credentials", summary="Replace the project's site credentials")
+@router.put(
+    "/{alias}/credentials",
+    summary="Replace the project's site credentials",
+    description=(
+        "Replaces the WordPress connection. The WooCommerce connection is replaced when "
+        "`woocommerce` is given, removed when it is `null`, and kept when it is left out."
+    ),
+)
 def set_credentials(request: Request, alias: str, body: Connection, who: Admin) -> ProjectInfo:
+    # Leaving "woocommerce" out keeps the shop connection; "woocommerce": null removes it.
+    keep = "woocommerce" not in body.model_fields_set
     with _api_field_names():
-        return _hub(request).change_project_credentials(who, alias, body.credentials())
+        return _hub(request).change_project_credentials(
+            who, alias, body.credentials(), keep_woocommerce=keep
+        )
 
 
 @router.delete("/{alias}", summary="Retire the project (its keys are revoked)")

@@ -85,7 +85,7 @@ def test_missing_or_empty_stdin_lines_register_nothing(hub: Hub) -> None:
     assert json.loads(hub.ok("projects", "list", "--json").stdout) == []
 
 
-def test_set_credentials_replaces_them_and_can_drop_the_shop(hub: Hub) -> None:
+def test_set_credentials_replaces_them_keeps_the_shop_and_can_drop_it(hub: Hub) -> None:
     secrets = f"old-pw\n{WC_KEY}\n{WC_SECRET}\n"
     hub.add_project("shop", "https://shop.example.com", "--woocommerce", secrets=secrets)
     result = hub.ok(
@@ -94,7 +94,19 @@ def test_set_credentials_replaces_them_and_can_drop_the_shop(hub: Hub) -> None:
     assert WP_PASSWORD not in result.output
     with hub.container() as container:
         stored = container.hub.project_credentials("shop")
-    assert (stored.wp_user, stored.wp_password, stored.wc_key) == ("new", WP_PASSWORD, None)
+    # Without --woocommerce the shop connection stays as it was.
+    assert (stored.wp_user, stored.wp_password, stored.wc_key) == ("new", WP_PASSWORD, WC_KEY)
+    hub.ok(
+        "projects",
+        "set-credentials",
+        "shop",
+        "--wp-user",
+        "new",
+        "--remove-woocommerce",
+        input=f"{WP_PASSWORD}\n",
+    )
+    with hub.container() as container:
+        assert container.hub.project_credentials("shop").wc_key is None
     missing = hub("projects", "set-credentials", "nowhere", "--wp-user", "x", input="pw\n")
     assert missing.exit_code == 1
     assert missing.stderr.strip() == "error: no such project"

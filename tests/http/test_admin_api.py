@@ -461,3 +461,36 @@ def test_the_access_log_masks_keys_in_paths_and_cannot_be_forged(
     assert lines
     assert all(secret_part not in line and "\n" not in line for line in lines)
     assert any("[REDACTED]" in line for line in lines)
+
+
+def test_changing_wordpress_credentials_keeps_the_shop_unless_told_otherwise(
+    client: TestClient, master: dict[str, str], container: Container
+) -> None:
+    shop = {**SITE, "woocommerce": {"consumer_key": "ck_1", "consumer_secret": "cs_1"}}
+    assert client.post("/api/v1/projects", json=shop, headers=master).status_code == 201
+    wordpress = {"user": "editor", "application_password": "new one"}
+    kept = client.put(
+        "/api/v1/projects/shop/credentials", json={"wordpress": wordpress}, headers=master
+    )
+    assert kept.json()["has_woocommerce"] is True
+    assert container.hub.project_credentials("shop").wc_secret == "cs_1"
+    removed = client.put(
+        "/api/v1/projects/shop/credentials",
+        json={"wordpress": wordpress, "woocommerce": None},
+        headers=master,
+    )
+    assert removed.json()["has_woocommerce"] is False
+
+
+def test_a_label_that_carries_a_credential_is_refused(
+    client: TestClient, master: dict[str, str]
+) -> None:
+    key = issue(client, master, all_projects=True, scope="read")["key"]
+    response = client.post(
+        "/api/v1/keys",
+        json={"all_projects": True, "scope": "read", "label": f"copy of {key}"},
+        headers=master,
+    )
+    error = assert_error(response, 400, "invalid_request")
+    assert error["field"] == "label"
+    assert key not in response.text
