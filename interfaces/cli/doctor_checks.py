@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from infrastructure.crypto import CryptoError
 from infrastructure.local_secrets import SECRETS_DIR
 from infrastructure.settings import MASTER_KEY_MIN_LENGTH
 from interfaces.cli.diagnosis import (
@@ -270,6 +271,59 @@ def check_not_root(d: Diagnosis) -> Iterator[Finding]:
         yield Finding("PASS", "non-root", f"running as uid {uid}")
 
 
+def check_keys_match_the_store(d: Diagnosis) -> Iterator[Finding]:
+    """Secrets moved from generated files to the environment must be the same values: a new
+    pepper silently invalidates every API key, a new encryption key every site credential."""
+    settings = d.require_settings()
+    folder = settings.data_dir / SECRETS_DIR
+    hub = d.container().hub
+    explicit = {
+        "KEY_DIGEST_PEPPER": settings.key_digest_pepper,
+        "ENCRYPTION_KEY": settings.encryption_key,
+        "PSEUDONYMISATION_KEY": settings.pseudonymisation_key,
+    }
+    has_keys = any(doc.get("digest") for doc in hub.key_index.all())
+    mismatched = []
+    for name, given in explicit.items():
+        generated = folder / name.lower()
+        if given is None or not generated.is_file():
+            continue
+        if generated.read_text().strip() != given.get_secret_value().strip():
+            mismatched.append((name, generated))
+    for name, generated in mismatched:
+        if name == "KEY_DIGEST_PEPPER" and has_keys:
+            yield Finding(
+                "FAIL",
+                "keys match the store",
+                f"{name} differs from the one generated in {generated}: every existing API key "
+                "stops working; set it to that file's value",
+            )
+        elif name == "PSEUDONYMISATION_KEY":
+            yield Finding(
+                "WARN",
+                "keys match the store",
+                f"{name} differs from {generated}: new audit digests will not match old ones",
+            )
+    unreadable = []
+    for doc in hub.site_index.all():
+        alias = doc.get("alias")
+        if alias is None:
+            continue
+        try:
+            hub.sites.connection(alias)
+        except CryptoError:
+            unreadable.append(alias)
+    if unreadable:
+        yield Finding(
+            "FAIL",
+            "keys match the store",
+            f"site credentials of {', '.join(sorted(unreadable))} do not open with ENCRYPTION_KEY; "
+            "put the key that sealed them into ENCRYPTION_KEYS_RETIRED",
+        )
+    if not unreadable and not any(n == "KEY_DIGEST_PEPPER" and has_keys for n, _ in mismatched):
+        yield Finding("PASS", "keys match the store", "API keys verify and site credentials open")
+
+
 CHECKS: list[Check] = [
     check_settings,
     check_master_key,
@@ -278,6 +332,7 @@ CHECKS: list[Check] = [
     check_secret_file_permissions,
     check_data_dir,
     check_persistence,
+    check_keys_match_the_store,
     check_sites_https,
     check_public_base_url,
     check_not_root,

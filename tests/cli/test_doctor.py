@@ -185,3 +185,33 @@ def test_checks_are_pluggable_and_a_broken_one_does_not_hide_the_rest(hub: Hub) 
         Finding("FAIL", "broken", "could not run: RuntimeError: boom"),
         Finding("PASS", "custom", f"data in {hub.data_dir}"),
     ]
+
+
+def test_moving_to_explicit_secrets_with_new_values_fails_doctor(
+    hub: Hub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The generated setup works; setting *different* values explicitly would break every key
+    and every site credential — doctor says so instead of passing."""
+    hub.add_project("blog", "https://blog.example.com")
+    hub.ok("keys", "issue", "--all-projects", "--scope", "read")
+    assert "PASS  keys match the store" in hub("doctor").output
+    monkeypatch.setenv("KEY_DIGEST_PEPPER", _random_key())
+    monkeypatch.setenv("ENCRYPTION_KEY", _random_key())
+    result = hub("doctor")
+    assert result.exit_code != 0
+    failures = "\n".join(_lines(result.output, "FAIL"))
+    assert "KEY_DIGEST_PEPPER differs" in failures
+    assert "site credentials of blog do not open" in failures
+
+
+def test_moving_to_explicit_secrets_with_the_same_values_passes(
+    hub: Hub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hub.add_project("blog", "https://blog.example.com")
+    hub.ok("keys", "issue", "--all-projects", "--scope", "read")
+    folder = hub.data_dir / "secrets"
+    for name in EXPLICIT:
+        monkeypatch.setenv(name, (folder / name.lower()).read_text().strip())
+    result = hub("doctor")
+    assert "PASS  keys match the store" in result.output
+    assert _lines(result.output, "FAIL") == []
