@@ -2,8 +2,12 @@
 
 Each endpoint's document sits at the well-known path inserted before the endpoint's path and
 names the endpoint's own URL as ``resource``, byte for byte. URLs come from ``PUBLIC_BASE_URL``,
-never from request headers. Anything else under ``/.well-known/`` is a JSON 404. The documents
-answer any origin (no credentials involved).
+never from request headers. ``/.well-known/oauth-protected-resource`` alone describes ``/mcp``.
+A project endpoint's document exists while the project does: an unknown or retired alias is a
+404 (aliases are not secret: they name sites and appear in every project key's endpoint).
+Anything else under ``/.well-known/`` — the authorization-server metadata included, until the
+hub is an authorization server — is a JSON 404, never a redirect or a page. The documents answer
+any origin (no credentials involved).
 """
 
 from __future__ import annotations
@@ -54,7 +58,10 @@ def protected_resource(request: Request, path: str = "mcp") -> Response:
     endpoint = endpoint_for("/" + path)
     if endpoint is None or path.endswith("/"):
         return _not_found()
-    base = request.app.state.container.settings.public_base_url
+    container = request.app.state.container
+    if endpoint.alias is not None and not container.hub.sites.exists(endpoint.alias):
+        return _not_found()
+    base = container.settings.public_base_url
     return _cors(JSONResponse(resource_document(base, endpoint)))
 
 
