@@ -2,15 +2,27 @@
 
 Order: route -> Host/Origin (before authentication) -> CORS preflight -> credentials only in
 the header -> authenticate (401 with this endpoint's challenge) -> endpoint access (403) ->
-method -> body cap -> for ``tools/call``: the tool's scope and project (403
-``insufficient_scope``, recorded as ``ToolCall.Denied``) -> per-principal session quota ->
-the SDK. Every answer the edge gives itself is JSON.
+method -> body cap -> for ``tools/call``: the tool's scope and project (403, recorded as
+``ToolCall.Denied``) -> per-principal session quota -> the SDK. Every answer the edge gives
+itself is JSON.
+
+Decisions:
+- A refused Host is 421 (the status the SDK's own check uses); a refused Origin is 403.
+- Any ``Authorization`` header that does not authenticate (``Bearer`` with or without a value,
+  ``Basic``, an unknown, expired or revoked key) gets the same challenge, with
+  ``error="invalid_token"``; no header at all gets it without an error code (RFC 6750 3.1).
+- A missing scope is 403 with ``error="insufficient_scope", scope="<needed>"`` (clients step up
+  from it); a project outside the credential's binding is 403 ``forbidden`` without that
+  challenge, like a refused endpoint: asking for more scope would not help.
+- The session quota is checked and reserved in one step (no await in between), so concurrent
+  ``initialize`` requests of one principal cannot all slip under it.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from typing import Any
 
 from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
@@ -21,10 +33,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from application.authentication import Authenticator
+from application.redaction import redact_text
 from application.site_index import SiteDirectory
 from application.tool_calls import RefusalError, ToolService
 from domain.access import Endpoint, EndpointRefusedError, check_endpoint
 from domain.principal import Principal
+from domain.tool_call import DenialReason
 from interfaces.http.auth import query_carries_credential
 from interfaces.mcp.policy import (
     ALLOWED_METHODS,
@@ -80,6 +94,9 @@ class McpEdge:
         self.policy = policy
         self.base = public_base_url
         self.sessions_per_principal = sessions_per_principal
+        # Sessions being opened right now, per actor: admitted by the quota, not yet registered
+        # by the SDK (it registers a session while it serves the ``initialize`` that opens it).
+        self._opening: Counter[str] = Counter()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         endpoint = endpoint_for(scope["path"]) if scope["type"] == "http" else None
@@ -117,6 +134,19 @@ class McpEdge:
         if principal is None:
             await self._challenge(endpoint, headers)(scope, receive, send)
             return
+        await self._serve(principal, endpoint, headers, scope, receive, send)
+
+    async def _serve(
+        self,
+        principal: Principal,
+        endpoint: Endpoint,
+        headers: Headers,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+    ) -> None:
+        """Everything after authentication: endpoint access, method, body, precheck, the SDK."""
+        method = scope["method"]
         try:
             check_endpoint(principal, endpoint)
         except EndpointRefusedError as refused:
@@ -136,8 +166,9 @@ class McpEdge:
                 {"Allow": "GET, POST, DELETE, OPTIONS"},
             )(scope, receive, send)
             return
+        opening = False
         if method == "POST":
-            body = await _read_body(receive, MAX_BODY)
+            body = await _read_body(receive, MAX_BODY, headers.get("content-length"))
             if body is None:
                 await _json(
                     413,
@@ -147,7 +178,16 @@ class McpEdge:
                     },
                 )(scope, receive, send)
                 return
-            refusal = await self._precheck(principal, endpoint, headers, body)
+            message = _json_object(body)  # None: the SDK answers it in JSON-RPC's own shape
+            rpc_method = message.get("method") if message is not None else None
+            refusal: Response | None = None
+            if rpc_method == "initialize" and "mcp-session-id" not in headers:
+                refusal = self._reserve_session(principal)
+                opening = refusal is None
+            elif rpc_method == "tools/call" and message is not None:
+                refusal = await self._precheck_call(
+                    principal, endpoint, headers, message.get("params")
+                )
             if refusal is not None:
                 await refusal(scope, receive, send)
                 return
@@ -161,7 +201,16 @@ class McpEdge:
                 scopes=list(principal.scope.implied()),
             )
         )
-        await self.manager.handle_request(scope, receive, send)
+        if not opening:
+            await self.manager.handle_request(scope, receive, send)
+            return
+        try:
+            await self.manager.handle_request(scope, receive, send)
+        finally:
+            # Registered by now if it was established; either way no longer "being opened".
+            self._opening[principal.actor] -= 1
+            if self._opening[principal.actor] <= 0:
+                del self._opening[principal.actor]
 
     def _authenticate(self, headers: Headers) -> Principal | None:
         scheme, _, value = headers.get("authorization", "").partition(" ")
@@ -180,31 +229,27 @@ class McpEdge:
             body = {"error": "invalid_token", "error_description": "the credential is not valid"}
         return _json(401, body, {"WWW-Authenticate": challenge})
 
-    async def _precheck(
-        self, principal: Principal, endpoint: Endpoint, headers: Headers, body: bytes
+    def _reserve_session(self, principal: Principal) -> Response | None:
+        """The quota for an ``initialize`` that opens a session: 429, or ``None`` with one
+        session reserved (the caller releases it once the SDK has answered). Check and reserve
+        happen with no await in between: one step on the event loop."""
+        held = self._sessions_of(principal) + self._opening[principal.actor]
+        if held >= self.sessions_per_principal:
+            return _json(
+                429,
+                {
+                    "error": "too_many_sessions",
+                    "error_description": "close a session first (DELETE) or wait for one to expire",
+                },
+                {"Retry-After": "60"},
+            )
+        self._opening[principal.actor] += 1
+        return None
+
+    async def _precheck_call(
+        self, principal: Principal, endpoint: Endpoint, headers: Headers, params: Any
     ) -> Response | None:
-        try:
-            message = json.loads(body)
-        except ValueError:
-            return None  # the SDK answers malformed JSON-RPC in its own shape
-        if not isinstance(message, dict):
-            return None
-        if message.get("method") == "initialize" and "mcp-session-id" not in headers:
-            if self._sessions_of(principal) >= self.sessions_per_principal:
-                return _json(
-                    429,
-                    {
-                        "error": "too_many_sessions",
-                        "error_description": (
-                            "close a session first (DELETE) or wait for one to expire"
-                        ),
-                    },
-                    {"Retry-After": "60"},
-                )
-            return None
-        if message.get("method") != "tools/call":
-            return None
-        params = message.get("params")
+        """A ``tools/call`` the credential may not make: recorded as ``Denied``, answered 403."""
         if not isinstance(params, dict) or not isinstance(params.get("name"), str):
             return None
         raw_arguments = params.get("arguments")
@@ -214,11 +259,13 @@ class McpEdge:
         except RefusalError as refusal:
             if not refusal.is_authorization:
                 return None  # unknown tools and the like: a tool error from the server
-            client = headers.get("user-agent", "unknown")[:80]
-            project = endpoint.alias or (
-                arguments.get("site") if isinstance(arguments.get("site"), str) else None
-            )
+            # The client label is whatever the caller sent: scrubbed before it becomes an event.
+            client = redact_text(headers.get("user-agent", "unknown")[:80])
+            site = arguments.get("site")
+            project = endpoint.alias or (site[:40] if isinstance(site, str) else None)
             await self.service.deny(principal, client, endpoint, params["name"], refusal, project)
+            if refusal.reason is not DenialReason.SCOPE:
+                return _json(403, {"error": "forbidden", "error_description": refusal.message})
             challenge = 'Bearer realm="mcphub", error="insufficient_scope"'
             if refusal.needed_scope:
                 challenge += f', scope="{refusal.needed_scope}"'
@@ -235,6 +282,14 @@ class McpEdge:
         # The SDK keeps each session's owner; counting them is how a quota per principal is kept.
         owners = self.manager._session_owners.values()
         return sum(1 for owner in owners if str(owner["client_id"]).startswith(prefix))
+
+
+def _json_object(body: bytes) -> dict[str, Any] | None:
+    try:
+        message = json.loads(body)
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than the parser goes
+        return None
+    return message if isinstance(message, dict) else None
 
 
 def _json(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
@@ -273,7 +328,11 @@ def _with_headers(send: Send, extra: list[tuple[bytes, bytes]]) -> Send:
     return sending
 
 
-async def _read_body(receive: Receive, limit: int) -> bytes | None:
+async def _read_body(receive: Receive, limit: int, declared: str | None) -> bytes | None:
+    """The whole body, or ``None`` when it is over ``limit`` — by its declared length before
+    anything is read, or as it streams (chunked)."""
+    if declared is not None and declared.strip().isdigit() and int(declared) > limit:
+        return None
     chunks: list[bytes] = []
     size = 0
     while True:
