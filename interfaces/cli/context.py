@@ -73,7 +73,16 @@ class CliState:
         """Build the object graph once. ``announce``: say on stderr when this call generated
         the development master key (``serve`` prints its own banner instead)."""
         if self._container is None:
-            self._container = build(settings if settings is not None else self.settings())
+            settings = settings if settings is not None else self.settings()
+            new_store = not settings.uses_postgres and not settings.sqlite_path.exists()
+            self._container = build(settings)
+            if new_store:
+                # Run from the wrong directory, a relative DATA_DIR makes a second, empty hub.
+                click.echo(
+                    f"note: no hub store in {settings.data_dir.resolve()}; started a new, "
+                    "empty one (set DATA_DIR or --data-dir to use an existing hub)",
+                    err=True,
+                )
             created = self._container.secrets
             if announce and created.master_key_created_now:
                 path = created.generated["MASTER_API_KEY"]

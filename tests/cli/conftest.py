@@ -79,6 +79,13 @@ def hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Hub:
     return Hub(data_dir=tmp_path / "data", work_dir=work, runner=CliRunner())
 
 
+def errors(result: Result) -> str:
+    """Standard error without the notes (e.g. "started a new, empty" store)."""
+    return "\n".join(
+        line for line in result.stderr.splitlines() if not line.startswith("note: ")
+    ).strip()
+
+
 def issued_key(output: str) -> str:
     found = KEY_RE.findall(output)
     assert len(found) == 1, output

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-from tests.cli.conftest import Hub, issued_key
+from tests.cli.conftest import Hub, errors, issued_key
 
 
 def test_an_issued_key_is_printed_once_and_listing_never_shows_it(hub: Hub) -> None:
@@ -130,6 +131,17 @@ def test_refusals_are_one_error_line_and_exit_one(hub: Hub) -> None:
     for args, message in cases:
         result = hub(*args)
         assert result.exit_code == 1, result.output
-        assert result.stderr.strip() == message
+        assert errors(result) == message
         assert "Traceback" not in result.output
     assert json.loads(hub.ok("keys", "list", "--json").stdout) == []
+
+
+def test_a_command_run_where_there_is_no_hub_says_it_started_an_empty_one(
+    hub: Hub, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    result = hub("--data-dir", str(elsewhere), "keys", "list")
+    assert result.exit_code == 0
+    assert f"no hub store in {elsewhere.resolve()}" in result.stderr
+    again = hub("--data-dir", str(elsewhere), "keys", "list")
+    assert "no hub store" not in again.stderr

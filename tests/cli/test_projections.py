@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from tests.cli.conftest import Hub, issued_key
+from tests.cli.conftest import Hub, errors, issued_key
 
 
 def _issue(hub: Hub) -> str:
@@ -55,7 +55,7 @@ def test_rebuild_restores_a_deleted_view_file_and_status_shows_the_gap(hub: Hub)
 def test_an_unknown_projection_is_an_error_that_names_the_known_ones(hub: Hub) -> None:
     result = hub("projections", "rebuild", "nope")
     assert result.exit_code == 1
-    assert result.stderr.strip() == (
+    assert errors(result) == (
         "error: unknown projection 'nope'; known projections: key_registry, project_registry, usage"
     )
 

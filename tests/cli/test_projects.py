@@ -7,7 +7,7 @@ import pytest
 
 from interfaces.cli import secret_input
 from interfaces.cli.projects import add, set_credentials
-from tests.cli.conftest import Hub, issued_key
+from tests.cli.conftest import Hub, errors, issued_key
 
 WP_PASSWORD = "abcd EFGH 1234 ijkl MNOP 5678"
 WC_KEY = "ck_0123456789abcdef0123456789abcdef01234567"
@@ -78,7 +78,7 @@ def test_missing_or_empty_stdin_lines_register_nothing(hub: Hub) -> None:
         "shop", "https://shop.example.com", "--woocommerce", secrets="pw\nkey\n", check=False
     )
     assert short.exit_code == 1
-    assert short.stderr.startswith("error: standard input ended before the WooCommerce consumer")
+    assert errors(short).startswith("error: standard input ended before the WooCommerce consumer")
     empty = hub.add_project("blog", "https://blog.example.com", secrets="   \n", check=False)
     assert empty.exit_code == 1
     assert "empty" in empty.stderr
@@ -109,7 +109,7 @@ def test_set_credentials_replaces_them_keeps_the_shop_and_can_drop_it(hub: Hub) 
         assert container.hub.project_credentials("shop").wc_key is None
     missing = hub("projects", "set-credentials", "nowhere", "--wp-user", "x", input="pw\n")
     assert missing.exit_code == 1
-    assert missing.stderr.strip() == "error: no such project"
+    assert errors(missing) == "error: no such project"
 
 
 def test_remove_retires_the_project_and_says_which_keys_it_revoked(hub: Hub) -> None:
