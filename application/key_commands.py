@@ -94,11 +94,23 @@ class KeyCommands(HubState):
     def list_keys(self, principal: Principal) -> list[KeyInfo]:
         principal.check_scope(Scope.ADMIN)
         now = self.clock.now()
+        current = self._current_project_id(principal)
         return [
             _key_info(doc, now)
             for doc in self.key_registry.all()
-            if principal.project is None or doc["project"] == principal.project
+            if principal.project is None
+            or (doc["project"] == principal.project and doc.get("project_id") == current)
         ]
+
+    def _current_project_id(self, principal: Principal) -> str | None:
+        """The live project a project principal belongs to: an earlier project that used the
+        same alias (retired) is another project, and its keys are not this admin's business."""
+        if principal.project is None:
+            return None
+        try:
+            return str(self.live_project_id(principal.project))
+        except NotFoundError:
+            return None
 
     def get_key(self, principal: Principal, key_id: str) -> KeyInfo:
         doc = self.key_registry.get(registry_key(_known_form(key_id)))
@@ -109,6 +121,10 @@ class KeyCommands(HubState):
         except NotPermittedError:
             # A key outside the caller's reach is reported as absent, not as forbidden.
             raise NotFoundError("no such key") from None
+        if principal.project is not None and doc.get("project_id") != self._current_project_id(
+            principal
+        ):
+            raise NotFoundError("no such key")
         return _key_info(doc, self.clock.now())
 
     def key_info_of(self, key: ApiKey) -> KeyInfo:
@@ -144,6 +160,10 @@ class KeyCommands(HubState):
             principal.check_can_manage_key_of(key.project)
         except NotPermittedError:
             raise NotFoundError("no such key") from None
+        if principal.project is not None and str(key.project_id) != self._current_project_id(
+            principal
+        ):
+            raise NotFoundError("no such key")
         return key
 
     def _save_key_change(self, key: ApiKey) -> None:

@@ -34,6 +34,7 @@ class KeyRegistryProjection(Projection):
                     "key_id": event.key_id,
                     "prefix": event.prefix,
                     "project": event.project,
+                    "project_id": str(event.project_id) if event.project_id else None,
                     "scope": event.scope,
                     "label": event.label,
                     "status": "active",

@@ -494,3 +494,20 @@ def test_a_label_that_carries_a_credential_is_refused(
     error = assert_error(response, 400, "invalid_request")
     assert error["field"] == "label"
     assert key not in response.text
+
+
+def test_a_new_project_under_a_retired_alias_does_not_see_the_old_projects_keys(
+    client: TestClient, master: dict[str, str]
+) -> None:
+    assert client.post("/api/v1/projects", json=SITE, headers=master).status_code == 201
+    old = issue(client, master, project="shop", scope="write", label="old site")
+    assert client.delete("/api/v1/projects/shop", headers=master).status_code == 200
+    assert client.post("/api/v1/projects", json=SITE, headers=master).status_code == 201
+    admin = bearer(issue(client, master, project="shop", scope="admin", label="new")["key"])
+    listed = client.get("/api/v1/keys", headers=admin).json()
+    assert [k["label"] for k in listed] == ["new"]
+    old_id = old["info"]["key_id"]
+    assert_error(client.get(f"/api/v1/keys/{old_id}", headers=admin), 404, "not_found")
+    assert_error(client.post(f"/api/v1/keys/{old_id}/rotate", headers=admin), 404, "not_found")
+    # The master key still sees the whole history.
+    assert old_id in {k["key_id"] for k in client.get("/api/v1/keys", headers=master).json()}
