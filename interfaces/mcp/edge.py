@@ -14,17 +14,21 @@ Decisions:
 - A missing scope is 403 with ``error="insufficient_scope", scope="<needed>"`` (clients step up
   from it); a project outside the credential's binding is 403 ``forbidden`` without that
   challenge, like a refused endpoint: asking for more scope would not help.
-- The session quota is checked and reserved in one step (no await in between), so concurrent
-  ``initialize`` requests of one principal cannot all slip under it.
+- The session quota: one principal's session-opening ``initialize`` requests are served one at
+  a time (other principals and all other requests are not held up), so concurrent openings
+  cannot all slip under it. Over the quota: 429 with ``Retry-After``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
-from collections import Counter
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from typing import Any
 
+import anyio
 from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
 from mcp.server.auth.provider import AccessToken
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
@@ -94,9 +98,8 @@ class McpEdge:
         self.policy = policy
         self.base = public_base_url
         self.sessions_per_principal = sessions_per_principal
-        # Sessions being opened right now, per actor: admitted by the quota, not yet registered
-        # by the SDK (it registers a session while it serves the ``initialize`` that opens it).
-        self._opening: Counter[str] = Counter()
+        # Per actor with a session being opened: serialises that actor's openings (only).
+        self._openers: dict[str, _Opener] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         endpoint = endpoint_for(scope["path"]) if scope["type"] == "http" else None
@@ -180,17 +183,14 @@ class McpEdge:
                 return
             message = _json_object(body)  # None: the SDK answers it in JSON-RPC's own shape
             rpc_method = message.get("method") if message is not None else None
-            refusal: Response | None = None
-            if rpc_method == "initialize" and "mcp-session-id" not in headers:
-                refusal = self._reserve_session(principal)
-                opening = refusal is None
-            elif rpc_method == "tools/call" and message is not None:
+            opening = rpc_method == "initialize" and "mcp-session-id" not in headers
+            if rpc_method == "tools/call" and message is not None:
                 refusal = await self._precheck_call(
                     principal, endpoint, headers, message.get("params")
                 )
-            if refusal is not None:
-                await refusal(scope, receive, send)
-                return
+                if refusal is not None:
+                    await refusal(scope, receive, send)
+                    return
             receive = _replay(body, receive)
         scope[SCOPE_PRINCIPAL] = principal
         scope[SCOPE_ENDPOINT] = endpoint
@@ -204,13 +204,37 @@ class McpEdge:
         if not opening:
             await self.manager.handle_request(scope, receive, send)
             return
-        try:
+        # One opening at a time per principal: the count it checks includes every session the
+        # principal's earlier openings established (the SDK registers a session while it serves
+        # the initialize that opens it, and forgets it again if that initialize failed).
+        async with self._opening_slot(principal.actor):
+            if self._sessions_of(principal) >= self.sessions_per_principal:
+                await _json(
+                    429,
+                    {
+                        "error": "too_many_sessions",
+                        "error_description": (
+                            "close a session first (DELETE) or wait for one to expire"
+                        ),
+                    },
+                    {"Retry-After": "60"},
+                )(scope, receive, send)
+                return
             await self.manager.handle_request(scope, receive, send)
+
+    @contextlib.asynccontextmanager
+    async def _opening_slot(self, actor: str) -> AsyncIterator[None]:
+        opener = self._openers.get(actor)
+        if opener is None:
+            opener = self._openers[actor] = _Opener()
+        opener.users += 1
+        try:
+            async with opener.lock:
+                yield
         finally:
-            # Registered by now if it was established; either way no longer "being opened".
-            self._opening[principal.actor] -= 1
-            if self._opening[principal.actor] <= 0:
-                del self._opening[principal.actor]
+            opener.users -= 1
+            if opener.users == 0:
+                del self._openers[actor]
 
     def _authenticate(self, headers: Headers) -> Principal | None:
         scheme, _, value = headers.get("authorization", "").partition(" ")
@@ -228,23 +252,6 @@ class McpEdge:
             challenge += ', error="invalid_token", error_description="the credential is not valid"'
             body = {"error": "invalid_token", "error_description": "the credential is not valid"}
         return _json(401, body, {"WWW-Authenticate": challenge})
-
-    def _reserve_session(self, principal: Principal) -> Response | None:
-        """The quota for an ``initialize`` that opens a session: 429, or ``None`` with one
-        session reserved (the caller releases it once the SDK has answered). Check and reserve
-        happen with no await in between: one step on the event loop."""
-        held = self._sessions_of(principal) + self._opening[principal.actor]
-        if held >= self.sessions_per_principal:
-            return _json(
-                429,
-                {
-                    "error": "too_many_sessions",
-                    "error_description": "close a session first (DELETE) or wait for one to expire",
-                },
-                {"Retry-After": "60"},
-            )
-        self._opening[principal.actor] += 1
-        return None
 
     async def _precheck_call(
         self, principal: Principal, endpoint: Endpoint, headers: Headers, params: Any
@@ -282,6 +289,12 @@ class McpEdge:
         # The SDK keeps each session's owner; counting them is how a quota per principal is kept.
         owners = self.manager._session_owners.values()
         return sum(1 for owner in owners if str(owner["client_id"]).startswith(prefix))
+
+
+@dataclass
+class _Opener:
+    lock: anyio.Lock = field(default_factory=anyio.Lock)
+    users: int = 0
 
 
 def _json_object(body: bytes) -> dict[str, Any] | None:
