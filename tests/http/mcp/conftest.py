@@ -38,6 +38,8 @@ ALLOWED_ORIGIN = "https://app.example.org"
 SESSIONS_PER_PRINCIPAL = 2
 PROTOCOL = "2025-11-25"
 WP_PASSWORD = "abcd EFGH 1234 ijkl MNOP 5678"
+WC_KEY = "ck_4f8a1b2c3d4e5f60718293a4b5c6d7e8f9012345"
+WC_SECRET = "cs_9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a291807"
 ENDPOINTS = ("/mcp", "/wordpress/mcp", "/project/shop/mcp", "/system/mcp")
 
 Handler = Callable[[SiteRequest], SiteResponse]
@@ -91,7 +93,8 @@ def gateway() -> FakeGateway:
 
 @contextlib.contextmanager
 def running_hub(data_dir: Path, gateway: FakeGateway) -> Iterator[Hub]:
-    """A hub over a fresh store with two projects, ``shop`` and ``blog``."""
+    """A hub over a fresh store with two projects: ``shop`` (WordPress and WooCommerce) and
+    ``blog`` (WordPress)."""
     settings = load_settings(
         data_dir=data_dir,
         master_api_key=MASTER,
@@ -102,13 +105,20 @@ def running_hub(data_dir: Path, gateway: FakeGateway) -> Iterator[Hub]:
     )
     container = build(settings, gateway=gateway)
     try:
-        for alias in ("shop", "blog"):
-            container.hub.register_project(
-                OPERATOR,
-                alias,
-                f"https://{alias}.example.com",
-                SiteCredentials(wp_user="editor", wp_password=WP_PASSWORD),
-            )
+        container.hub.register_project(
+            OPERATOR,
+            "shop",
+            "https://shop.example.com",
+            SiteCredentials(
+                wp_user="editor", wp_password=WP_PASSWORD, wc_key=WC_KEY, wc_secret=WC_SECRET
+            ),
+        )
+        container.hub.register_project(
+            OPERATOR,
+            "blog",
+            "https://blog.example.com",
+            SiteCredentials(wp_user="editor", wp_password=WP_PASSWORD),
+        )
         yield Hub(container, gateway, data_dir)
     finally:
         container.close()
@@ -147,18 +157,25 @@ class LiveServer:
 
 
 class _Capture(logging.Handler):
+    """Every record of the server side at DEBUG (the most a deployment can log), with its
+    exception text; the test's own HTTP client (httpx, httpcore) is not the server."""
+
+    _CLIENT = ("httpx", "httpcore", "httpx2")
+
     def __init__(self, lines: list[str]) -> None:
         super().__init__(logging.DEBUG)
         self.lines = lines
+        self.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(self.format(record))
+        if record.name.split(".")[0] not in self._CLIENT:
+            self.lines.append(self.format(record))
 
 
 @pytest.fixture
 def live(hub: Hub) -> Iterator[LiveServer]:
     """The app under uvicorn on a free loopback port, configured as ``mcphub serve`` runs it
-    (no uvicorn access log); every log record of the process is captured in ``logs``."""
+    (no uvicorn access log); the server's log records are captured in ``logs``."""
     lines: list[str] = []
     capture = _Capture(lines)
     root = logging.getLogger()

@@ -28,6 +28,7 @@ from tests.http.mcp.conftest import (
 )
 
 MIB = 1024 * 1024
+UA_TOKEN = "ua-token-" + "Wd4Fs8" * 3
 
 
 def _challenge(header: str) -> dict[str, str]:
@@ -45,7 +46,7 @@ def test_a_read_key_calling_a_write_tool_gets_insufficient_scope(
     answer = client.post(
         "/wordpress/mcp",
         json=call("wp_create_post", {"site": "shop", "title": "Hi"}),
-        headers={**session_headers(key, session), "User-Agent": "probe/1"},
+        headers={**session_headers(key, session), "User-Agent": f"probe/1 Bearer {UA_TOKEN}"},
     )
 
     assert answer.status_code == 403
@@ -61,6 +62,8 @@ def test_a_read_key_calling_a_write_tool_gets_insufficient_scope(
     assert [(d.reason, d.tool, d.project, d.endpoint) for d in denied] == [
         ("scope", "wp_create_post", "shop", "/wordpress/mcp")
     ]
+    assert denied[0].client.startswith("probe/1 Bearer ")  # the client label, scrubbed
+    assert UA_TOKEN not in denied[0].client
     assert hub.events_of(ToolCall.Requested) == []
     assert hub.gateway.requests == []
 
