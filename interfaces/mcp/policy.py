@@ -30,6 +30,20 @@ def _split_host(host: str) -> str:
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
+_DEFAULT_PORTS = {"http": ":80", "https": ":443"}
+
+
+def _origin_key(origin: str) -> str:
+    """``scheme://host[:port]`` lower-cased, without a trailing slash or the scheme's default
+    port: ``https://Hub.example.com:443/`` and ``https://hub.example.com`` are one origin."""
+    origin = origin.strip().rstrip("/").lower()
+    scheme, sep, rest = origin.partition("://")
+    default = _DEFAULT_PORTS.get(scheme)
+    if sep and default and rest.endswith(default):
+        origin = f"{scheme}://{rest[: -len(default)]}"
+    return origin
+
+
 @dataclass(frozen=True)
 class OriginPolicy:
     hosts: frozenset[str]
@@ -43,9 +57,9 @@ class OriginPolicy:
         hosts = {_split_host(h) for h in allowed_hosts if h.strip()}
         if public.hostname:
             hosts.add(_split_host(public.netloc))
-        origins = {o.strip().rstrip("/").lower() for o in allowed_origins if o.strip()}
+        origins = {_origin_key(o) for o in allowed_origins if o.strip()}
         if public.scheme and public.netloc:
-            origins.add(f"{public.scheme}://{public.netloc}".lower())
+            origins.add(_origin_key(f"{public.scheme}://{public.netloc}"))
         return cls(frozenset(hosts), frozenset(origins))
 
     def host_allowed(self, host: str | None) -> bool:
@@ -55,8 +69,8 @@ class OriginPolicy:
         return name in _LOOPBACK_HOSTS or name in self.hosts
 
     def origin_allowed(self, origin: str) -> bool:
-        origin = origin.strip().rstrip("/").lower()
-        if origin in self.origins:
+        key = _origin_key(origin)
+        if key in self.origins:
             return True
-        parts = urlsplit(origin)
+        parts = urlsplit(key)
         return parts.scheme in ("http", "https") and _split_host(parts.netloc) in _LOOPBACK_HOSTS

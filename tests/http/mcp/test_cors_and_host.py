@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from interfaces.mcp.policy import OriginPolicy
 from tests.http.mcp.conftest import (
     ALLOWED_HOST,
     ALLOWED_ORIGIN,
@@ -24,7 +25,15 @@ BROWSER_HEADERS = "authorization, content-type, mcp-protocol-version, mcp-sessio
 
 
 @pytest.mark.parametrize(
-    "origin", ["http://localhost:5173", "http://127.0.0.1:6274", ALLOWED_ORIGIN, BASE]
+    "origin",
+    [
+        "http://localhost:5173",
+        "http://127.0.0.1:6274",
+        "http://[::1]:3000",
+        ALLOWED_ORIGIN,
+        f"{ALLOWED_ORIGIN}:443",
+        BASE,
+    ],
 )
 @pytest.mark.parametrize("path", [*ENDPOINTS, "/mcp/"])
 def test_a_preflight_from_an_allowed_origin_is_answered_before_authentication(
@@ -172,3 +181,23 @@ def test_loopback_the_public_host_and_allowed_hosts_are_accepted(
             "Mcp-Session-Id": opened.headers["mcp-session-id"],
         },
     )
+
+
+@pytest.mark.parametrize(
+    ("public", "allowed", "origin", "expected"),
+    [
+        ("https://hub.example.com:443", [], "https://hub.example.com", True),
+        ("https://hub.example.com", [], "https://HUB.example.com:443", True),
+        ("https://hub.example.com:8443", [], "https://hub.example.com", False),
+        ("https://hub.example.com:8443", [], "https://hub.example.com:8443", True),
+        ("http://127.0.0.1:8080", ["http://app.example.org:80/"], "http://app.example.org", True),
+        ("http://127.0.0.1:8080", ["https://app.example.org"], "http://app.example.org", False),
+        ("http://127.0.0.1:8080", [], "http://app.example.org:8080", False),
+    ],
+)
+def test_origins_compare_as_origins_default_ports_included(
+    public: str, allowed: list[str], origin: str, expected: bool
+) -> None:
+    policy = OriginPolicy.build(public, [], allowed)
+
+    assert policy.origin_allowed(origin) is expected

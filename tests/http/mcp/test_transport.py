@@ -142,6 +142,20 @@ def test_a_get_never_answers_200_json(client: TestClient) -> None:
         assert answer.status_code != 200
 
 
+def test_a_get_in_the_sessionless_era_is_405_with_allow(client: TestClient) -> None:
+    answer = client.get(
+        "/mcp",
+        headers={
+            **bearer(MASTER),
+            "Accept": "text/event-stream",
+            "Mcp-Protocol-Version": "2026-07-28",
+        },
+    )
+
+    assert answer.status_code == 405
+    assert "POST" in answer.headers["allow"]
+
+
 def test_head_is_401_unauthenticated_and_405_authenticated(live: LiveServer) -> None:
     with httpx.Client(timeout=5) as http:
         anonymous = http.head(live.url + "/mcp")
