@@ -38,7 +38,13 @@ _APP_PASSWORDS_OFF = frozenset(
     {"application_passwords_disabled", "application_passwords_disabled_for_user"}
 )
 _ANONYMOUS_EXACT = frozenset(
-    {"rest_not_logged_in", "rest_forbidden", "rest_forbidden_context", "rest_login_required"}
+    {
+        "rest_not_logged_in",
+        "rest_forbidden",
+        "rest_forbidden_context",
+        "rest_forbidden_status",
+        "rest_login_required",
+    }
 )
 _ANONYMOUS_PREFIXES = ("rest_cannot_", "rest_user_cannot_", "woocommerce_rest_cannot_")
 _STRIPPED_HINT = (
@@ -74,7 +80,7 @@ def wordpress_auth_error(
     if code in _WRONG_CREDENTIALS:
         return SiteError(
             K.AUTHENTICATION,
-            "WordPress refused the credentials: wrong username or "
+            "WordPress refused the login with a wrong username or "
             "application password (create a new one under Users → Profile)" + said(upstream),
             status=status,
             code=code,
@@ -100,7 +106,7 @@ def wordpress_auth_error(
         if advertised is False:
             return SiteError(
                 K.AUTHENTICATION,
-                "WordPress ignored the credentials: the site does "
+                "WordPress ignored the credentials because the site does "
                 "not offer application passwords (WordPress enables them only over "
                 "https, or a plugin disabled them)",
                 status=status,
@@ -151,7 +157,7 @@ def _key_refused(status: int, code: str, upstream: str) -> SiteError:
         reason = "wrong consumer key or secret"
     return SiteError(
         K.AUTHENTICATION,
-        f"WooCommerce refused the API key: {reason}" + said(upstream),
+        f"WooCommerce refused the API key; {reason}" + said(upstream),
         status=status,
         code=code,
     )
@@ -216,7 +222,7 @@ def confirmed_stripping(error: SiteError, verdict: Verdict) -> SiteError:
         return SiteError(K.AUTH_HEADER_STRIPPED, message, status=error.status, code=error.code)
     if verdict is Verdict.INVALID:
         message = (
-            "WordPress refused the credentials: wrong username or application password "
+            "WordPress refused the login with a wrong username or application password "
             "(WordPress answers a wrong application password over REST as 'not logged in'; "
             "XML-RPC confirmed it is wrong)"
         )

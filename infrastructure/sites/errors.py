@@ -86,6 +86,12 @@ def _classify(raw: RawResponse, ctx: CallContext) -> SiteError:
     code, upstream, extra = _wp_error(data)
     if html:
         upstream = snippet(raw.body)
+    refused = _refused_argument(status, code, extra)
+    if refused is not None and ctx.api == "wp" and ctx.auth != "none":
+        # An argument WordPress checks against the current user, refused as if anonymous.
+        inner_code, inner_message = refused
+        anonymous = wordpress_auth_error(401, inner_code, inner_message, ctx)
+        return SiteError(anonymous.kind, anonymous.message, status=status, code=inner_code or code)
     if status in (401, 403):
         if ctx.api == "wc":
             error = woocommerce_auth_error(status, code, upstream, ctx)
@@ -131,6 +137,31 @@ def _classify(raw: RawResponse, ctx: CallContext) -> SiteError:
     return SiteError(
         K.INVALID_RESPONSE, f"unexpected HTTP {status} from the site", status=status, code=code
     )
+
+
+def _refused_argument(
+    status: int, code: str | None, extra: dict[str, Any]
+) -> tuple[str | None, str] | None:
+    """The inner error of a 400 ``rest_invalid_param`` whose validation answered 401.
+
+    WordPress validates some arguments against the current user (``status=draft`` on a post
+    listing: ``rest_forbidden_status``); refused, the inner error carries
+    ``rest_authorization_required_code()`` — 401 only when nobody is logged in — in
+    ``data.details``, wrapped in a 400. Such an answer to a request with credentials means
+    they were not seen (F17).
+    """
+    details = extra.get("details")
+    if status != 400 or code != "rest_invalid_param" or not isinstance(details, dict):
+        return None
+    for detail in details.values():
+        inner = detail.get("data") if isinstance(detail, dict) else None
+        if isinstance(inner, dict) and inner.get("status") == 401:
+            inner_code, message = detail.get("code"), detail.get("message")
+            return (
+                inner_code if isinstance(inner_code, str) else None,
+                snippet(message) if isinstance(message, str) else "",
+            )
+    return None
 
 
 def _bad_request(code: str | None, upstream: str, extra: dict[str, Any]) -> str:

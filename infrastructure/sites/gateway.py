@@ -240,7 +240,7 @@ class HttpxSiteGateway:
                 raise SiteError(
                     SiteErrorKind.NOT_CONFIGURED,
                     "this project has no WooCommerce "
-                    "API key: add a consumer key and secret (WooCommerce → Settings "
+                    "API key; add a consumer key and secret (WooCommerce → Settings "
                     "→ Advanced → REST API) to the project",
                 )
             if url.scheme == "https":
