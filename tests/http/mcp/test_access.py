@@ -68,6 +68,48 @@ def test_a_read_key_calling_a_write_tool_gets_insufficient_scope(
     assert hub.gateway.requests == []
 
 
+@pytest.mark.parametrize(
+    ("project", "scope", "path", "tool", "arguments", "needed", "recorded_project"),
+    [
+        ("shop", "write", "/project/shop/mcp", "wp_delete_post", {"id": 4}, "admin", "shop"),
+        (
+            "shop",
+            "write",
+            "/system/mcp",
+            "hub_issue_key",
+            {"project": "shop", "scope": "read"},
+            "admin",
+            None,
+        ),
+        (None, "read", "/mcp", "wc_create_product", {"site": "shop", "name": "x"}, "write", "shop"),
+    ],
+    ids=["project-endpoint", "system-admin-tool", "all-projects-endpoint"],
+)
+def test_insufficient_scope_names_the_scope_on_every_kind_of_endpoint(
+    hub: Hub,
+    client: TestClient,
+    project: str | None,
+    scope: str,
+    path: str,
+    tool: str,
+    arguments: dict[str, object],
+    needed: str,
+    recorded_project: str | None,
+) -> None:
+    key = hub.issue(project, scope)
+    session = open_session(client, key, path)
+
+    answer = client.post(path, json=call(tool, arguments), headers=session_headers(key, session))
+
+    assert answer.status_code == 403
+    params = _challenge(answer.headers["www-authenticate"])
+    assert (params["error"], params["scope"]) == ("insufficient_scope", needed)
+    assert params["resource_metadata"] == f"{BASE}/.well-known/oauth-protected-resource{path}"
+    denied = hub.events_of(ToolCall.Denied)
+    assert [(d.reason, d.tool, d.project) for d in denied] == [("scope", tool, recorded_project)]
+    assert hub.gateway.requests == []
+
+
 def test_a_read_key_may_still_read(hub: Hub, client: TestClient) -> None:
     key = hub.issue(None, "read")
     session = open_session(client, key, "/wordpress/mcp")

@@ -247,6 +247,32 @@ def test_tool_call_events_results_and_errors_keep_secrets_out(hub: Hub, live: Li
     )
 
 
+def test_a_key_issued_through_the_system_endpoint_is_shown_once_and_stored_nowhere(
+    hub: Hub, live: LiveServer
+) -> None:
+    admin = hub.issue(None, "admin")
+    url = f"{live.url}/system/mcp"
+    with httpx.Client(timeout=10) as http:
+        session = open_session(http, admin, url)
+        issued = _rpc(
+            http,
+            url,
+            admin,
+            session,
+            call("hub_issue_key", {"project": "shop", "scope": "read", "label": "ci"}),
+        )
+
+    assert issued["result"]["isError"] is False
+    text = issued["result"]["content"][0]["text"]
+    new_key = json.loads(text)["key"]
+    assert new_key.startswith("mcphub_")  # the result is where it is meant to be shown, once
+    requested = hub.events_of(ToolCall.Requested)
+    assert [(r.tool, r.arguments) for r in requested] == [
+        ("hub_issue_key", {"project": "shop", "scope": "read", "label": "ci"})
+    ]
+    assert leaks([new_key, admin], _store_and_logs(hub, live)) == []
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="interfaces/mcp/server.py _client_name stores clientInfo unscrubbed in "
