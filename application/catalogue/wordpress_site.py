@@ -54,10 +54,9 @@ async def connection_test(ctx: ToolContext, arguments: Mapping[str, Any]) -> Any
         route="/wp/v2/users/me",
         params={"context": "edit", "_fields": ",".join(_ME_FIELDS)},
     )
-    try:
-        response = await ctx.gateway.call(site, request)
-    except SiteError as error:
-        return {"ok": False, "kind": error.kind.value, "error": error.describe()}
+    # A failed connection is a failed call (isError, recorded as Failed), never a "success"
+    # whose payload says it failed: the gateway's diagnosis is the error text.
+    response = await ctx.gateway.call(site, request)
     data = response.data if isinstance(response.data, dict) else {}
     return {
         "ok": True,

@@ -288,11 +288,10 @@ def test_connection_test_reports_the_user_and_roles() -> None:
     }
 
 
-def test_connection_test_reports_a_failure_as_its_result() -> None:
+def test_a_failed_connection_test_is_a_failed_call_not_a_result() -> None:
     failure = SiteError(
         SiteErrorKind.AUTHENTICATION, "wrong application password", status=401, code="x"
     )
-    result = run("wp_test_connection", {}, FakeSiteGateway(failure))
-    assert result["ok"] is False
-    assert result["kind"] == "authentication"
-    assert "wrong application password" in result["error"]
+    with pytest.raises(SiteError) as raised:
+        run("wp_test_connection", {}, FakeSiteGateway(failure))
+    assert raised.value.kind is SiteErrorKind.AUTHENTICATION
