@@ -14,6 +14,7 @@ from typing import Any
 from mcp import types
 from mcp.server.lowlevel import Server
 
+from application.redaction import redact_text
 from application.tool_calls import ToolService
 from domain.access import Endpoint
 from domain.principal import Principal
@@ -33,7 +34,8 @@ def _client_name(ctx: Any) -> str:
     info = getattr(params, "client_info", None)
     if info is None:
         return "unknown"
-    return f"{info.name}/{info.version}"[:80]
+    # Client-supplied text goes into events: through the one redactor like everything else.
+    return redact_text(f"{info.name}/{info.version}"[:80])
 
 
 def _annotations(tool: Any) -> types.ToolAnnotations:

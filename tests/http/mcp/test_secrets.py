@@ -273,11 +273,6 @@ def test_a_key_issued_through_the_system_endpoint_is_shown_once_and_stored_nowhe
     assert leaks([new_key, admin], _store_and_logs(hub, live)) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="interfaces/mcp/server.py _client_name stores clientInfo unscrubbed in "
-    "ToolCall.Requested.client (reported; the edge scrubs the User-Agent it records)",
-)
 def test_a_client_name_shaped_like_a_credential_is_scrubbed_before_it_becomes_an_event(
     hub: Hub, live: LiveServer
 ) -> None:
