@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from application.errors import ApplicationError
 from application.event_writer import GroupCommitWriter
 from application.redaction import mask_result_secrets, minimise, redact_text
 from application.site_index import SiteDirectory
@@ -31,6 +32,7 @@ from domain.access import (
     ScopeRefusedError,
     check_tool_call,
 )
+from domain.errors import DomainError
 from domain.principal import Principal
 from domain.tool_call import DenialReason, ToolCall
 
@@ -96,7 +98,7 @@ class ToolService:
         tool = self.catalogue.get(endpoint, name)
         if tool is None:
             raise RefusalError(
-                DenialReason.UNKNOWN_TOOL, f"unknown tool {name!r} on {endpoint.path}"
+                DenialReason.UNKNOWN_TOOL, f"unknown tool {name[:100]!r} on {endpoint.path}"
             )
         project = self._project_of(endpoint, tool, arguments)
         try:
@@ -122,15 +124,17 @@ class ToolService:
         project: str | None = None,
         count: int = 1,
     ) -> None:
+        # Everything here may be client text: bounded, and through the one redactor.
+        known = project if project is not None and self.sites.exists(project) else None
         await self.writer.append(
             ToolCall.deny(
                 actor=principal.actor,
-                client=client,
+                client=redact_text(client[:80]),
                 endpoint=endpoint.path,
-                project=project,
-                tool=name,
+                project=known,
+                tool=redact_text(name[:100]),
                 reason=refusal.reason,
-                detail=refusal.message,
+                detail=redact_text(refusal.message),
                 count=count,
             )
         )
@@ -175,6 +179,11 @@ class ToolService:
             call.fail(_ms(started), error.kind.value, error.status, error.code)
             await self.writer.append(call)
             return ToolOutcome.error(redact_text(error.describe()))
+        except (DomainError, ApplicationError) as refused:
+            # The hub's own tools refuse like the admin API does: the reason is the answer.
+            call.fail(_ms(started), "refused", None, type(refused).__name__)
+            await self.writer.append(call)
+            return ToolOutcome.error(redact_text(str(refused)))
         except Exception as error:
             log.error("tool %s failed unexpectedly: %s", spec.name, type(error).__name__)
             call.fail(_ms(started), "internal", None, None)

@@ -77,7 +77,7 @@ class UsageProjection(Projection):
         **increments: int,
     ) -> None:
         for kind, name in subjects.items():
-            if name is None:
+            if not name:  # the hub's own tools have no project
                 continue
             key = f"{kind}:{name}"
             doc = tx.get(key) or {"kind": kind, "name": name, **_empty()}

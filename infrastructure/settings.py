@@ -68,6 +68,13 @@ class HubSettings(BaseSettings):
         description="Hosts, addresses or CIDRs of sites allowed although private (e.g. 127.0.0.1).",
     )
     mcp_sessions_per_principal: int = Field(default=32, ge=1, le=10_000)
+    site_xmlrpc_probe: bool = Field(
+        default=True,
+        description=(
+            "When a site treats an authenticated request as anonymous, check the credentials "
+            "once through XML-RPC to tell a stripped Authorization header from a wrong password."
+        ),
+    )
     log_level: str = "INFO"
 
     _split_lists = field_validator(

@@ -6,7 +6,6 @@ import base64
 from dataclasses import dataclass
 
 from application.catalogue import woocommerce_tools, wordpress_tools
-
 from application.hub import Hub
 from application.ports import ViewFactory
 from application.sites import SiteGateway
@@ -73,7 +72,9 @@ def build(settings: HubSettings, gateway: SiteGateway | None = None) -> Containe
         master_key=secrets.master_key,
         poll_interval=settings.projection_poll_interval,
     )
-    site_gateway = gateway or HttpxSiteGateway(allow=settings.site_allowlist)
+    site_gateway = gateway or HttpxSiteGateway(
+        allow=settings.site_allowlist, xmlrpc_probe=settings.site_xmlrpc_probe
+    )
     tools = build_tools(hub, site_gateway, _key_bytes(secrets.pseudonymisation_key))
     return Container(settings=settings, secrets=secrets, hub=hub, tools=tools, gateway=site_gateway)
 

@@ -82,8 +82,9 @@ def site_tools() -> list[ToolSpec]:
             "wp_test_connection",
             "Test the site connection",
             "Check that the hub can reach the site and log in: returns ok=true with the "
-            "connected user's ID, name and roles, or ok=false with the reason (unreachable, "
-            "wrong application password, Authorization header stripped by the server, ...).",
+            "connected user's ID, name and roles; a failure is a tool error with the reason "
+            "(unreachable, wrong application password, Authorization header stripped by the "
+            "server, ...).",
             scope=Scope.READ,
             schema=s.obj({}),
             handler=connection_test,

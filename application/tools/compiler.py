@@ -61,9 +61,42 @@ def _problem(error: ValidationError) -> ArgumentProblem:
         extra = sorted(k for k in error.instance if k not in allowed)
         name = extra[0] if extra else "?"
         return ArgumentProblem(f"{path}.{name}" if path else name, "is not an accepted argument")
-    # The message of other validators may quote the value; keep it short.
-    message = error.message if len(error.message) <= 200 else error.message[:197] + "..."
-    return ArgumentProblem(path or "arguments", message)
+    return ArgumentProblem(path or "arguments", _describe(error))
+
+
+_BOUNDS = {
+    "maximum": "must be at most {}",
+    "minimum": "must be at least {}",
+    "exclusiveMaximum": "must be less than {}",
+    "exclusiveMinimum": "must be greater than {}",
+    "maxLength": "must be at most {} characters long",
+    "minLength": "must be at least {} characters long",
+    "maxItems": "must have at most {} items",
+    "minItems": "must have at least {} items",
+    "multipleOf": "must be a multiple of {}",
+    "format": "must be a valid {}",
+}
+
+
+def _describe(error: ValidationError) -> str:
+    """What the schema wants, never the value the client sent: the message becomes event data
+    (``ToolCall.Denied``) and a refused value may be a secret or personal data."""
+    rule = str(error.validator)
+    want: Any = error.validator_value
+    if rule == "type":
+        kinds = [want] if isinstance(want, str) else list(want)
+        return f"must be of type {' or '.join(str(k) for k in kinds)}"
+    if rule == "enum":
+        return ("must be one of " + ", ".join(repr(v) for v in want))[:200]
+    if rule == "const":
+        return f"must be {want!r}"[:200]
+    if rule == "pattern":
+        return "does not have the required form"
+    if rule == "uniqueItems":
+        return "must not repeat items"
+    if rule in _BOUNDS:
+        return _BOUNDS[rule].format(want)
+    return f"is not valid ({rule})"
 
 
 def compile_tool(spec: ToolSpec) -> CompiledTool:

@@ -111,7 +111,14 @@ def log_config(level: str) -> dict[str, Any]:
             }
         },
         "root": {"handlers": ["stderr"], "level": level},
-        "loggers": {"uvicorn": {"level": level}, "uvicorn.access": {"level": "WARNING"}},
+        # httpx logs every upstream URL at INFO — query strings carry searches and filters
+        # (personal data); the gateway reports what matters itself.
+        "loggers": {
+            "uvicorn": {"level": level},
+            "uvicorn.access": {"level": "WARNING"},
+            "httpx": {"level": "WARNING"},
+            "httpcore": {"level": "WARNING"},
+        },
     }
 
 

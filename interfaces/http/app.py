@@ -19,7 +19,7 @@ from interfaces.bootstrap import Container
 from interfaces.http import routes_keys, routes_projects, well_known
 from interfaces.http.errors import install_error_handlers
 from interfaces.http.middleware import AccessLog, BodyLimit, HostGuard
-from interfaces.mcp.edge import McpEdge
+from interfaces.mcp.edge import MAX_BODY, McpEdge
 from interfaces.mcp.policy import OriginPolicy
 from interfaces.mcp.server import build_server
 from interfaces.version import hub_version
@@ -34,6 +34,7 @@ def create_app(container: Container) -> ASGIApp:
         # One Host/Origin policy, the hub's own (McpEdge); the SDK's check would be a second.
         security_settings=TransportSecuritySettings(enable_dns_rebinding_protection=False),
         max_sessions=10_000,
+        max_request_body_size=MAX_BODY,  # the edge enforces it first; the SDK must not be lower
     )
 
     @asynccontextmanager

@@ -56,7 +56,8 @@ MCP_PATH = re.compile(
     r"^/(?:(?P<all>mcp)|(?P<plugin>wordpress|woocommerce)/mcp|(?P<system>system)/mcp"
     r"|project/(?P<alias>[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?)/mcp)/?$"
 )
-MAX_BODY = 4 * 1024 * 1024
+# Room for the largest upload a tool accepts (10 MiB of media as base64, ~13.4 MiB) plus JSON.
+MAX_BODY = 16 * 1024 * 1024
 
 
 def endpoint_for(path: str) -> Endpoint | None:

@@ -371,7 +371,7 @@ def test_page_arguments_are_checked_before_any_upstream_call(
 
     too_many, page_zero, negative = asyncio.run(scenario())
     assert "'per_page'" in too_many
-    assert "maximum of 100" in too_many
+    assert "at most 100" in too_many
     assert "'page'" in page_zero
     assert "'page'" in negative
     events = hub.tool_calls(after=start)

@@ -1,7 +1,8 @@
 """Who may do what at the HTTP level (ARCHITECTURE.md "Who may do what", issue 3 items 2 and 8):
 a missing scope is 403 ``insufficient_scope`` naming the scope, a project outside the key's
 binding is 403 ``forbidden``; either leaves exactly one ``ToolCall.Denied`` and never reaches the
-site. Bodies over 4 MiB are 413, malformed JSON is the SDK's JSON-RPC parse error — never 500."""
+site. Bodies over the cap (16 MiB) are 413, malformed JSON is the SDK's JSON-RPC parse error —
+never 500."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from domain.tool_call import ToolCall
+from interfaces.mcp.edge import MAX_BODY
 from tests.http.mcp.conftest import (
     BASE,
     MASTER,
@@ -181,8 +183,8 @@ def test_an_unknown_project_endpoint_is_404_for_a_key_that_may_see_all(
     assert answer.headers["content-type"] == "application/json"
 
 
-def test_a_body_over_4_mib_is_413_json(client: TestClient) -> None:
-    body = json.dumps({**initialize(), "padding": "x" * (4 * MIB)}).encode()
+def test_a_body_over_the_cap_is_413_json(client: TestClient) -> None:
+    body = json.dumps({**initialize(), "padding": "x" * MAX_BODY}).encode()
 
     answer = client.post("/mcp", content=body, headers={**MCP_HEADERS, **bearer(MASTER)})
 
@@ -191,9 +193,9 @@ def test_a_body_over_4_mib_is_413_json(client: TestClient) -> None:
     assert answer.json()["error"] == "payload_too_large"
 
 
-def test_a_chunked_body_over_4_mib_is_413_json(live: LiveServer) -> None:
+def test_a_chunked_body_over_the_cap_is_413_json(live: LiveServer) -> None:
     def chunks() -> Iterator[bytes]:
-        for _ in range(5):
+        for _ in range(MAX_BODY // MIB + 1):
             yield b" " * MIB  # whitespace: valid JSON padding, only the size is wrong
 
     with httpx.Client(timeout=10) as http:
@@ -207,7 +209,7 @@ def test_a_chunked_body_over_4_mib_is_413_json(live: LiveServer) -> None:
 
 def test_a_body_just_under_the_cap_is_not_refused_for_its_size(client: TestClient) -> None:
     body = json.dumps(initialize()).encode()
-    body += b" " * (4 * MIB - len(body))
+    body += b" " * (MAX_BODY - len(body))
 
     answer = client.post("/mcp", content=body, headers={**MCP_HEADERS, **bearer(MASTER)})
 

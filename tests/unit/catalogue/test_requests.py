@@ -295,3 +295,19 @@ def test_a_failed_connection_test_is_a_failed_call_not_a_result() -> None:
     with pytest.raises(SiteError) as raised:
         run("wp_test_connection", {}, FakeSiteGateway(failure))
     assert raised.value.kind is SiteErrorKind.AUTHENTICATION
+
+
+def test_a_refused_argument_value_is_never_quoted_back() -> None:
+    """The problem text becomes event data (ToolCall.Denied): it names the field and the rule,
+    not the value, which may be a secret or personal data."""
+    from application.catalogue import wordpress_tools
+    from application.tools.compiler import compile_tool
+
+    tool = compile_tool(next(t for t in wordpress_tools() if t.name == "wp_get_post"))
+    secret = "mcphub_abcdefghijkl_" + "S" * 43
+    problem = tool.check({"id": secret})
+    assert problem is not None
+    assert problem.field == "id"
+    assert "integer" in problem.describe()
+    assert secret not in problem.describe()
+    assert "S" * 10 not in problem.describe()
