@@ -119,5 +119,19 @@ class GroupCommitWriter:
                 else:
                     item.settle(None)
             return
-        for item in batch:
-            item.settle(None)
+        _settle_committed(batch)
+
+
+def _settle_committed(batch: list[_Append]) -> None:
+    """Resolve a committed batch: one wake-up per event loop, not one per append."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
+    for item in batch:
+        by_loop.setdefault(item.loop, []).append(item.future)
+    for loop, futures in by_loop.items():
+        loop.call_soon_threadsafe(_resolve, futures)
+
+
+def _resolve(futures: list[asyncio.Future[None]]) -> None:
+    for future in futures:
+        if not future.done():
+            future.set_result(None)

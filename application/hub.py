@@ -73,6 +73,7 @@ class Hub(KeyCommands, ProjectCommands, Application[UUID]):
         self.key_registry = self.projections.followers[KeyRegistryProjection.name].view
         self.project_registry = self.projections.followers[ProjectRegistryProjection.name].view
         self.usage = self.projections.followers[UsageProjection.name].view
+        self._read_models = [f for f in followers if f not in self._hot]
         self.writer = GroupCommitWriter(self.save_fast)
         # Security state must be current before the first request is authenticated.
         for follower in self._hot:
@@ -85,11 +86,19 @@ class Hub(KeyCommands, ProjectCommands, Application[UUID]):
 
     def save_fast(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
         """Record, bring the in-memory hot-path indexes up to date, and only wake the read
-        models (their followers catch up in the background). The tool-call path uses this."""
+        models (their followers catch up in the background). The tool-call path uses this.
+
+        Only followers whose projection reads a recorded topic are caught up or woken (a
+        tool call's events concern no hot-path index, and a hot index just caught up here
+        needs no wake). Writes by other processes reach every follower through its polling."""
         recordings = super().save(*objs, **kwargs)
+        topics = {recording.notification.topic for recording in recordings}
         for follower in self._hot:
-            follower.catch_up()
-        self.projections.wake()
+            if _reads(follower, topics):
+                follower.catch_up()
+        for follower in self._read_models:
+            if _reads(follower, topics):
+                follower.wake()
         return recordings
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
@@ -116,3 +125,9 @@ class Hub(KeyCommands, ProjectCommands, Application[UUID]):
         self.projections.stop()
         self.views.close()
         super().close()
+
+
+def _reads(follower: ProjectionFollower, topics: set[str]) -> bool:
+    """Whether ``follower``'s projection reads any of ``topics`` (no topics: every event)."""
+    wanted = follower.projection.topics
+    return not wanted or not topics.isdisjoint(wanted)

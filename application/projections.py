@@ -25,6 +25,9 @@ from application.ports import DocumentView, PositionConflict, ViewTransaction
 log = logging.getLogger(__name__)
 
 BATCH = 500
+COALESCE_SECONDS = 0.05
+"""How long a woken follower lets further saves gather before it catches up (at most its poll
+interval): under load one view transaction then covers many tool calls, not one save each."""
 
 
 def topics_of(*event_classes: type) -> tuple[str, ...]:
@@ -66,11 +69,13 @@ class ProjectionFollower:
         projection: Projection,
         view: DocumentView,
         poll_interval: float = 0.2,
+        coalesce: float = COALESCE_SECONDS,
     ) -> None:
         self.app = app
         self.projection = projection
         self.view = view
         self.poll_interval = poll_interval
+        self.coalesce = min(coalesce, poll_interval)
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -147,7 +152,8 @@ class ProjectionFollower:
             except Exception as error:  # keep following; the error is reported by health
                 self.last_error = error
                 log.exception("projection %s failed; retrying", self.name)
-            self._wake.wait(self.poll_interval)
+            if self._wake.wait(self.poll_interval) and self.coalesce > 0:
+                self._stop.wait(self.coalesce)
             self._wake.clear()
 
 

@@ -106,6 +106,8 @@ def system_tools(hub: Hub, version: str) -> list[ToolSpec]:
                     name: {"position": f.view.position(), "error": bool(f.last_error)}
                     for name, f in hub.projections.followers.items()
                 },
+                # Group commit: how many commits (batches) the tool-call appends took.
+                "event_writer": {"batches": hub.writer.batches, "appends": hub.writer.appends},
                 "you": {
                     "actor": ctx.principal.actor,
                     "scope": ctx.principal.scope.value,
