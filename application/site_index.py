@@ -56,6 +56,9 @@ class SiteDirectory:
     def __init__(self, index: InMemoryDocumentView, box: SecretBox) -> None:
         self._index = index
         self._box = box
+        # alias -> (the index document it was opened from, the opened connection). A change
+        # to the project replaces the document, so identity tells whether the entry is current.
+        self._opened: dict[str, tuple[object, SiteConnection]] = {}
 
     def exists(self, alias: str) -> bool:
         return self._index.peek(f"site:{alias}") is not None
@@ -63,12 +66,18 @@ class SiteDirectory:
     def connection(self, alias: str) -> SiteConnection | None:
         doc = self._index.peek(f"site:{alias}")
         if doc is None:
+            self._opened.pop(alias, None)
             return None
+        cached = self._opened.get(alias)
+        if cached is not None and cached[0] is doc:
+            return cached[1]
         opened = {
             field: self._box.open(doc[field], seal_context(doc["project_id"], field))
             for field in _SEALED
             if doc[field] is not None
         }
-        return SiteConnection(
+        connection = SiteConnection(
             alias=alias, base_url=doc["base_url"], wp_user=doc["wp_user"], **opened
         )
+        self._opened[alias] = (doc, connection)
+        return connection

@@ -13,6 +13,7 @@ database, named after the application.
 
 from __future__ import annotations
 
+import copy
 import json
 import sqlite3
 import threading
@@ -48,25 +49,45 @@ _POSITION = "SELECT position FROM {positions} WHERE view = %s"
 _ALL = "SELECT doc FROM {documents} WHERE view = %s ORDER BY key"
 
 
+_DELETED = object()
+
+
 class _SqlTx:
+    """Write-back within one transaction: a batch of events that touches the same documents
+    again and again (usage counters) reads each once and writes each once, at ``flush``."""
+
     def __init__(self, view: _SqlView, cursor: Any) -> None:
         self._view = view
         self._cursor = cursor
+        self._pending: dict[str, Any] = {}
         self.position: int | None = None
 
     def get(self, key: str) -> Document | None:
+        if key in self._pending:
+            doc = self._pending[key]
+            return None if doc is _DELETED else copy.deepcopy(doc)
         self._cursor.execute(self._view.sql(_GET), (self._view.name, key))
         row = self._cursor.fetchone()
         return self._view.load(row[0]) if row else None
 
     def put(self, key: str, doc: Document) -> None:
-        self._cursor.execute(self._view.sql(_PUT), (self._view.name, key, json.dumps(doc)))
+        self._pending[key] = copy.deepcopy(doc)
 
     def delete(self, key: str) -> None:
-        self._cursor.execute(self._view.sql(_DELETE), (self._view.name, key))
+        self._pending[key] = _DELETED
 
     def advance(self, position: int) -> None:
         self.position = position
+
+    def flush(self) -> None:
+        name = self._view.name
+        puts = [(name, k, json.dumps(d)) for k, d in self._pending.items() if d is not _DELETED]
+        deletes = [(name, k) for k, d in self._pending.items() if d is _DELETED]
+        if puts:
+            self._cursor.executemany(self._view.sql(_PUT), puts)
+        if deletes:
+            self._cursor.executemany(self._view.sql(_DELETE), deletes)
+        self._pending.clear()
 
 
 class _SqlView(DocumentView):
@@ -104,7 +125,9 @@ class _SqlView(DocumentView):
                 cursor.execute(self.sql(_CLAIM_FROM), (self.name, position, after))
             if cursor.fetchone() is None:
                 raise PositionConflict(f"{self.name} already holds {position}")
-            yield _SqlTx(self, cursor)
+            tx = _SqlTx(self, cursor)
+            yield tx
+            tx.flush()
 
     @contextmanager
     def rebuild(self) -> Iterator[_SqlTx]:
@@ -114,6 +137,7 @@ class _SqlView(DocumentView):
             cursor.execute(self.sql(_SET_POSITION), (self.name, 0))
             tx = _SqlTx(self, cursor)
             yield tx
+            tx.flush()
             cursor.execute(self.sql(_SET_POSITION), (self.name, tx.position or 0))
 
     def position(self) -> int:

@@ -84,3 +84,18 @@ def test_client_text_in_a_refusal_is_bounded_and_redacted_before_it_is_recorded(
         assert len(event.tool) <= 100
     assert recorded[0].project is None  # an unknown site is not recorded as a project
     assert recorded[1].project == "shop"
+
+
+def test_the_opened_site_connection_follows_a_credential_change(container: Container) -> None:
+    sites = container.hub.sites
+    first = sites.connection("shop")
+    assert first is not None
+    assert sites.connection("shop") is first  # opened once, reused
+    container.hub.change_project_credentials(
+        MASTER, "shop", SiteCredentials(wp_user="v", wp_password="new")
+    )
+    changed = sites.connection("shop")
+    assert changed is not None
+    assert (changed.wp_user, changed.wp_password) == ("v", "new")
+    container.hub.retire_project(MASTER, "shop")
+    assert sites.connection("shop") is None
