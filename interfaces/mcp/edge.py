@@ -44,6 +44,7 @@ from domain.access import Endpoint, EndpointRefusedError, check_endpoint
 from domain.principal import Principal
 from domain.tool_call import DenialReason
 from interfaces.http.auth import query_carries_credential
+from interfaces.http.bodies import read_body, replay
 from interfaces.mcp.policy import (
     ALLOWED_METHODS,
     ALLOWED_REQUEST_HEADERS,
@@ -172,7 +173,7 @@ class McpEdge:
             return
         opening = False
         if method == "POST":
-            body = await _read_body(receive, MAX_BODY, headers.get("content-length"))
+            body = await read_body(receive, MAX_BODY, headers.get("content-length"))
             if body is None:
                 await _json(
                     413,
@@ -192,7 +193,7 @@ class McpEdge:
                 if refusal is not None:
                     await refusal(scope, receive, send)
                     return
-            receive = _replay(body, receive)
+            receive = replay(body, receive)
         scope[SCOPE_PRINCIPAL] = principal
         scope[SCOPE_ENDPOINT] = endpoint
         scope["user"] = AuthenticatedUser(
@@ -340,37 +341,3 @@ def _with_headers(send: Send, extra: list[tuple[bytes, bytes]]) -> Send:
         await send(message)
 
     return sending
-
-
-async def _read_body(receive: Receive, limit: int, declared: str | None) -> bytes | None:
-    """The whole body, or ``None`` when it is over ``limit`` — by its declared length before
-    anything is read, or as it streams (chunked)."""
-    if declared is not None and declared.strip().isdigit() and int(declared) > limit:
-        return None
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
