@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -64,10 +62,3 @@ class SiteCredentials(BaseModel):
         return f"SiteCredentials(wp_user={self.wp_user!r}, secrets=[masked])"
 
     __str__ = __repr__
-
-
-class KeyRequest(BaseModel):
-    project: str | None
-    scope: str
-    expires_at: datetime | None = None
-    label: str = ""

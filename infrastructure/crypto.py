@@ -60,10 +60,6 @@ class AesGcmSecretBox:
         self._current_id = key_fingerprint(current)
         self._keys = {key_fingerprint(k): AESGCM(k) for k in (*retired, current)}
 
-    @property
-    def current_key_id(self) -> str:
-        return self._current_id
-
     def seal(self, plaintext: str, context: str) -> str:
         nonce = os.urandom(NONCE_BYTES)
         sealed = self._keys[self._current_id].encrypt(nonce, plaintext.encode(), context.encode())
@@ -82,6 +78,3 @@ class AesGcmSecretBox:
             return aead.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode()).decode()
         except (InvalidTag, ValueError):
             raise CryptoError("sealed value does not open: tampered, or a different key") from None
-
-    def key_id_of(self, sealed: str) -> str:
-        return sealed[len(SEALED_PREFIX) :].partition(":")[0]

@@ -19,10 +19,6 @@ from domain.principal import Principal
 from domain.scopes import Scope
 from interfaces.http.errors import ApiError
 
-_QUERY_CREDENTIAL_NAMES = frozenset(
-    {"access_token", "token", "api_key", "apikey", "key", "bearer", "authorization", "master_key"}
-)
-
 bearer_scheme = HTTPBearer(auto_error=False, description="Master key or an admin-scoped API key")
 
 
@@ -33,8 +29,7 @@ def query_carries_credential(query: str) -> bool:
     for pair in query.split("&"):
         raw_name, _, raw_value = pair.partition("=")
         name = unquote_plus(raw_name).strip()
-        simple = name.lower().replace("-", "_").split("[", 1)[0]
-        if simple in _QUERY_CREDENTIAL_NAMES or is_credential_name(name):
+        if is_credential_name(name) or name.lower() == "bearer":
             return True
         value = unquote_plus(raw_value)
         if value and redact_text(value) != value:
